@@ -1,0 +1,4 @@
+package api
+
+// addApps registers the kinds of the apps API group. (Stub: filled in with the group's types.)
+func addApps(s *Scheme) {}
