@@ -51,7 +51,8 @@ type KV struct {
 type ListOptions struct {
 	// Revision reads the snapshot at this revision. Zero means the current
 	// revision (a consistent, linearizable read). A compacted revision fails
-	// with ErrExpired. Ignored when Continue is set (the token carries it).
+	// with ErrExpired, a future one with ErrFutureRevision. Ignored when
+	// Continue is set (the token carries it).
 	Revision int64
 	// Limit is the maximum number of items returned; zero means no limit.
 	Limit int64
@@ -139,8 +140,9 @@ type Store interface {
 	// expected <= 0 updates unconditionally.
 	Update(ctx context.Context, key string, value []byte, expected int64) (KV, error)
 
-	// Delete removes key if its ModRevision equals expected, and returns the
-	// deleted KV with ModRevision set to the revision of the delete.
+	// Delete removes key if its ModRevision equals expected. It returns the
+	// key's last value and CreateRevision, with ModRevision set to the
+	// revision of the delete.
 	// ErrNotFound if absent; ErrConflict if the revision moved.
 	// expected <= 0 deletes unconditionally.
 	Delete(ctx context.Context, key string, expected int64) (KV, error)
@@ -151,9 +153,10 @@ type Store interface {
 
 	// Watch streams every change to keys under prefix with a revision greater
 	// than fromRevision. fromRevision 0 means "from now": changes after the
-	// current revision. A compacted fromRevision fails with ErrExpired (from
-	// Watch itself, or from the Watcher's Err if compaction races with the
-	// start). The watch runs until ctx is done or Stop is called.
+	// current revision. A future fromRevision waits for it. A compacted
+	// fromRevision fails with ErrExpired (from Watch itself, or from the
+	// Watcher's Err if compaction races with the start). The watch runs until
+	// ctx is done or Stop is called.
 	Watch(ctx context.Context, prefix string, fromRevision int64) (Watcher, error)
 
 	// Revision returns the store's current revision: that of its latest write.
