@@ -6,10 +6,11 @@ type UID string
 
 // TypeMeta names the schema of a serialized object.
 type TypeMeta struct {
+	// Kind is the object's kind in CamelCase, e.g. "Pod". (Kind precedes
+	// apiVersion on the wire, as in Kubernetes.)
+	Kind string `json:"kind,omitempty"`
 	// APIVersion is "group/version", or just "v1" for the core group.
 	APIVersion string `json:"apiVersion,omitempty"`
-	// Kind is the object's kind in CamelCase, e.g. "Pod".
-	Kind string `json:"kind,omitempty"`
 }
 
 // GetTypeMeta returns m itself; it makes every type that embeds TypeMeta
