@@ -84,6 +84,12 @@ const (
 	Modified
 	// Deleted: the key was deleted.
 	Deleted
+	// Progress: no change; the watcher has seen every change under its
+	// prefix up to KV.ModRevision (etcd's progress notification). Backends
+	// send it when asked through ProgressRequester, and may send it on their
+	// own. It lets a consumer that watches a quiet prefix learn that it is
+	// current with the store's revision.
+	Progress
 )
 
 func (t EventType) String() string {
@@ -94,6 +100,8 @@ func (t EventType) String() string {
 		return "MODIFIED"
 	case Deleted:
 		return "DELETED"
+	case Progress:
+		return "PROGRESS"
 	}
 	return "UNKNOWN"
 }
@@ -122,6 +130,15 @@ type Watcher interface {
 	Err() error
 	// Stop ends the watch and releases its resources. Safe to call more than once.
 	Stop()
+}
+
+// ProgressRequester is implemented by Watchers that can be asked for a
+// Progress event: soon after RequestProgress returns, the watcher delivers a
+// Progress event whose revision is at least the store's revision at the time
+// of the call (after any pending changes). A watch cache uses it to serve a
+// consistent read without waiting for a write under its own prefix.
+type ProgressRequester interface {
+	RequestProgress(ctx context.Context) error
 }
 
 // Store is the versioned key-value store. All methods are safe for
