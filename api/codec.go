@@ -36,14 +36,25 @@ func DecodeStrict(data []byte, v any) error {
 	if err != nil {
 		return fmt.Errorf("decoding JSON: %w", err)
 	}
-	if len(strict) > 0 {
-		se := &StrictError{Fields: make([]string, len(strict))}
-		for i, e := range strict {
-			se.Fields[i] = e.Error()
-		}
-		return se
+	var fields []string
+	for _, e := range strict {
+		fields = append(fields, e.Error())
+	}
+	// Types with custom decoders (a CRD schema's schema-or-bool fields) find
+	// their own unknown fields; the JSON decoder cannot see inside them.
+	if n, ok := v.(nestedStrictErrors); ok {
+		fields = append(fields, n.StrictFieldErrors()...)
+	}
+	if len(fields) > 0 {
+		return &StrictError{Fields: fields}
 	}
 	return nil
+}
+
+// nestedStrictErrors is implemented by types whose custom JSON decoding
+// records unknown or duplicate fields instead of failing.
+type nestedStrictErrors interface {
+	StrictFieldErrors() []string
 }
 
 // Decode decodes JSON into v like DecodeStrict but ignores unknown and

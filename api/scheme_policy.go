@@ -1,4 +1,11 @@
 package api
 
-// addPolicy registers the kinds of the policy API group. (Stub: filled in with the group's types.)
-func addPolicy(s *Scheme) {}
+import "github.com/spar-dev/spar/api/policy"
+
+// addPolicy registers the kinds of policy/v1. Eviction, the body of the
+// pods/eviction subresource, is not a resource and is not registered.
+func addPolicy(s *Scheme) {
+	MustRegister[policy.PodDisruptionBudget](s, Resource{Group: policy.GroupName, Version: policy.Version,
+		Kind: "PodDisruptionBudget", Plural: "poddisruptionbudgets", Namespaced: true,
+		ShortNames: []string{"pdb"}, Subresources: []string{"status"}})
+}

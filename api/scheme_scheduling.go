@@ -1,4 +1,9 @@
 package api
 
-// addScheduling registers the kinds of the scheduling API group. (Stub: filled in with the group's types.)
-func addScheduling(s *Scheme) {}
+import "github.com/spar-dev/spar/api/scheduling"
+
+// addScheduling registers the kinds of scheduling.k8s.io/v1.
+func addScheduling(s *Scheme) {
+	MustRegister[scheduling.PriorityClass](s, Resource{Group: scheduling.GroupName, Version: scheduling.Version,
+		Kind: "PriorityClass", Plural: "priorityclasses", ShortNames: []string{"pc"}})
+}

@@ -103,8 +103,12 @@ func (r RawJSON) MarshalJSON() ([]byte, error) {
 	return r, nil
 }
 
-// UnmarshalJSON keeps a copy of data.
+// UnmarshalJSON keeps a copy of data; null leaves r empty.
 func (r *RawJSON) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		*r = nil
+		return nil
+	}
 	*r = append((*r)[:0], data...)
 	return nil
 }

@@ -1,0 +1,85 @@
+package core
+
+import "github.com/spar-dev/spar/api/meta"
+
+// Well-known namespaces.
+const (
+	NamespaceDefault   = "default"
+	NamespaceAll       = ""
+	NamespaceSystem    = "kube-system"
+	NamespacePublic    = "kube-public"
+	NamespaceNodeLease = "kube-node-lease"
+)
+
+// Namespace is a scope for names and for policies.
+type Namespace struct {
+	meta.TypeMeta   `json:",inline"`
+	meta.ObjectMeta `json:"metadata,omitempty"`
+	Spec            NamespaceSpec   `json:"spec,omitempty"`
+	Status          NamespaceStatus `json:"status,omitempty"`
+}
+
+// NamespaceList is a list of namespaces.
+type NamespaceList = meta.List[Namespace]
+
+// NamespaceSpec is the desired state of a namespace.
+type NamespaceSpec struct {
+	// Finalizers must be empty before the namespace is removed; the
+	// namespace controller removes "kubernetes" once the content is gone.
+	Finalizers []FinalizerName `json:"finalizers,omitempty"`
+}
+
+// FinalizerName is a namespace finalizer.
+type FinalizerName string
+
+// FinalizerKubernetes is the finalizer the server adds to every new namespace.
+const FinalizerKubernetes FinalizerName = "kubernetes"
+
+// NamespaceStatus is the observed state of a namespace.
+type NamespaceStatus struct {
+	// Phase default: Active.
+	Phase      NamespacePhase       `json:"phase,omitempty"`
+	Conditions []NamespaceCondition `json:"conditions,omitempty"`
+}
+
+// NamespacePhase is Active or Terminating.
+type NamespacePhase string
+
+// Namespace phases.
+const (
+	NamespaceActive      NamespacePhase = "Active"
+	NamespaceTerminating NamespacePhase = "Terminating"
+)
+
+// NamespaceConditionType names a namespace condition.
+type NamespaceConditionType string
+
+// Namespace condition types, set by the namespace controller during deletion.
+const (
+	NamespaceDeletionDiscoveryFailure NamespaceConditionType = "NamespaceDeletionDiscoveryFailure"
+	NamespaceDeletionContentFailure   NamespaceConditionType = "NamespaceDeletionContentFailure"
+	NamespaceDeletionGVParsingFailure NamespaceConditionType = "NamespaceDeletionGroupVersionParsingFailure"
+	NamespaceContentRemaining         NamespaceConditionType = "NamespaceContentRemaining"
+	NamespaceFinalizersRemaining      NamespaceConditionType = "NamespaceFinalizersRemaining"
+)
+
+// NamespaceCondition is one condition of a namespace.
+type NamespaceCondition struct {
+	Type               NamespaceConditionType `json:"type"`
+	Status             ConditionStatus        `json:"status"`
+	LastTransitionTime meta.Time              `json:"lastTransitionTime,omitempty"`
+	Reason             string                 `json:"reason,omitempty"`
+	Message            string                 `json:"message,omitempty"`
+}
+
+// Binding assigns a pod to a node. The scheduler creates one (POST
+// pods/{name}/binding) instead of updating the pod.
+type Binding struct {
+	meta.TypeMeta   `json:",inline"`
+	meta.ObjectMeta `json:"metadata,omitempty"`
+	// Target is the node, as {kind: Node, name: ...}.
+	Target ObjectReference `json:"target"`
+}
+
+// BindingList is a list of bindings (never served; bindings are create-only).
+type BindingList = meta.List[Binding]
