@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -142,6 +143,10 @@ func printValue(v any) string {
 	case reflect.String:
 		return strconv.Quote(rv.String())
 	case reflect.Slice, reflect.Array, reflect.Map, reflect.Struct:
+		// Kubernetes prints composite values as JSON: ["a"], {"k":"v"}.
+		if b, err := json.Marshal(rv.Interface()); err == nil {
+			return string(b)
+		}
 		return fmt.Sprintf("%#v", rv.Interface())
 	}
 	return fmt.Sprint(rv.Interface())
