@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
+	"strconv"
 	"strings"
 )
 
@@ -37,25 +39,36 @@ func CheckValue(maxSize int, key string, value []byte) error {
 }
 
 // continueToken is the wire form of a continue token, the same shape
-// Kubernetes uses: base64(JSON) with the snapshot revision and the key (relative
-// to the listed prefix) to resume at.
+// Kubernetes uses: base64(JSON) with the snapshot revision and the key
+// (relative to the listed prefix) to resume at. A checksum of the prefix
+// follows after a dot, so a token used with another prefix is refused
+// rather than silently listing the wrong range.
 type continueToken struct {
 	APIVersion string `json:"v"`
 	Revision   int64  `json:"rv"`
 	Start      string `json:"start"`
 }
 
+func prefixSum(prefix string) string {
+	return strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(prefix))), 36)
+}
+
 // EncodeContinue returns the token that resumes a list of prefix at revision,
 // starting at key nextKey (inclusive).
 func EncodeContinue(prefix string, revision int64, nextKey string) string {
 	b, _ := json.Marshal(continueToken{APIVersion: "meta.k8s.io/v1", Revision: revision, Start: strings.TrimPrefix(nextKey, prefix)})
-	return base64.RawURLEncoding.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(b) + "." + prefixSum(prefix)
 }
 
 // DecodeContinue parses a token made by EncodeContinue for prefix and returns
-// the revision and the absolute key to resume at.
+// the revision and the absolute key to resume at. A token made for another
+// prefix, or malformed, fails with ErrInvalidContinue.
 func DecodeContinue(prefix, token string) (revision int64, nextKey string, err error) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	body, sum, ok := strings.Cut(token, ".")
+	if !ok || sum != prefixSum(prefix) {
+		return 0, "", fmt.Errorf("%w: the token does not belong to this list", ErrInvalidContinue)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(body)
 	if err != nil {
 		return 0, "", fmt.Errorf("%w: %v", ErrInvalidContinue, err)
 	}
