@@ -69,7 +69,7 @@ type JSONSchemaProps struct {
 	// XMapType is granular (the default) or atomic.
 	XMapType *string `json:"x-kubernetes-map-type,omitempty"`
 	// XValidations are CEL rules.
-	XValidations ValidationRules `json:"x-kubernetes-validations,omitempty"`
+	XValidations ValidationRules `json:"x-kubernetes-validations,omitempty" patchStrategy:"merge" patchMergeKey:"rule"`
 }
 
 // JSON is an arbitrary JSON value kept verbatim (default, enum, example).

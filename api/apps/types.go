@@ -54,7 +54,7 @@ type DeploymentSpec struct {
 	Selector *meta.LabelSelector  `json:"selector"`
 	Template core.PodTemplateSpec `json:"template"`
 	// Strategy replaces old pods by new ones. Default: RollingUpdate 25%/25%.
-	Strategy DeploymentStrategy `json:"strategy,omitempty"`
+	Strategy DeploymentStrategy `json:"strategy,omitempty" patchStrategy:"retainKeys"`
 	// MinReadySeconds a new pod must be ready to count as available.
 	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 	// RevisionHistoryLimit is the number of old ReplicaSets kept for
@@ -110,7 +110,7 @@ type DeploymentStatus struct {
 	UnavailableReplicas int32 `json:"unavailableReplicas,omitempty"`
 	// TerminatingReplicas have a deletionTimestamp and are not yet gone.
 	TerminatingReplicas *int32                `json:"terminatingReplicas,omitempty"`
-	Conditions          []DeploymentCondition `json:"conditions,omitempty"`
+	Conditions          []DeploymentCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	// CollisionCount disambiguates the names of ReplicaSets whose template
 	// hashes collide.
 	CollisionCount *int32 `json:"collisionCount,omitempty"`
@@ -168,7 +168,7 @@ type ReplicaSetStatus struct {
 	AvailableReplicas    int32                 `json:"availableReplicas,omitempty"`
 	TerminatingReplicas  *int32                `json:"terminatingReplicas,omitempty"`
 	ObservedGeneration   int64                 `json:"observedGeneration,omitempty"`
-	Conditions           []ReplicaSetCondition `json:"conditions,omitempty"`
+	Conditions           []ReplicaSetCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 }
 
 // ReplicaSetConditionType names a condition of a ReplicaSet.
@@ -303,7 +303,7 @@ type StatefulSetStatus struct {
 	UpdateRevision  string `json:"updateRevision,omitempty"`
 	// CollisionCount disambiguates ControllerRevision names.
 	CollisionCount    *int32                 `json:"collisionCount,omitempty"`
-	Conditions        []StatefulSetCondition `json:"conditions,omitempty"`
+	Conditions        []StatefulSetCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	AvailableReplicas int32                  `json:"availableReplicas"`
 }
 
@@ -389,7 +389,7 @@ type DaemonSetStatus struct {
 	NumberUnavailable      int32 `json:"numberUnavailable,omitempty"`
 	// CollisionCount disambiguates ControllerRevision names.
 	CollisionCount *int32               `json:"collisionCount,omitempty"`
-	Conditions     []DaemonSetCondition `json:"conditions,omitempty"`
+	Conditions     []DaemonSetCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 }
 
 // DaemonSetConditionType names a condition of a DaemonSet.

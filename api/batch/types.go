@@ -175,7 +175,7 @@ type SuccessPolicyRule struct {
 
 // JobStatus is the observed state of a Job.
 type JobStatus struct {
-	Conditions []JobCondition `json:"conditions,omitempty"`
+	Conditions []JobCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	// StartTime is when the controller started (or resumed) the Job.
 	StartTime *meta.Time `json:"startTime,omitempty"`
 	// CompletionTime is set when the Job completed successfully.

@@ -68,7 +68,7 @@ const MaxSecretSize = 1 << 20
 type ServiceAccount struct {
 	meta.TypeMeta                `json:",inline"`
 	meta.ObjectMeta              `json:"metadata,omitempty"`
-	Secrets                      []ObjectReference      `json:"secrets,omitempty"`
+	Secrets                      []ObjectReference      `json:"secrets,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	ImagePullSecrets             []LocalObjectReference `json:"imagePullSecrets,omitempty"`
 	AutomountServiceAccountToken *bool                  `json:"automountServiceAccountToken,omitempty"`
 }

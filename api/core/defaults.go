@@ -97,6 +97,14 @@ func (t *PodTemplateSpec) Default() { t.Spec.Default() }
 // scheduler, an empty security context, and the defaults of every volume
 // and container.
 func (s *PodSpec) Default() {
+	// serviceAccount is the deprecated spelling of serviceAccountName; the
+	// server fills each from the other, as Kubernetes' v1 conversion does.
+	if s.ServiceAccountName == "" {
+		s.ServiceAccountName = s.DeprecatedServiceAccount
+	}
+	if s.ServiceAccountName != "" {
+		s.DeprecatedServiceAccount = s.ServiceAccountName
+	}
 	if s.DNSPolicy == "" {
 		s.DNSPolicy = DNSClusterFirst
 	}

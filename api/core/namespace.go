@@ -39,7 +39,7 @@ const FinalizerKubernetes FinalizerName = "kubernetes"
 type NamespaceStatus struct {
 	// Phase default: Active.
 	Phase      NamespacePhase       `json:"phase,omitempty"`
-	Conditions []NamespaceCondition `json:"conditions,omitempty"`
+	Conditions []NamespaceCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 }
 
 // NamespacePhase is Active or Terminating.

@@ -17,7 +17,7 @@ type NodeList = meta.List[Node]
 // NodeSpec is the desired state of a node.
 type NodeSpec struct {
 	PodCIDR    string   `json:"podCIDR,omitempty"`
-	PodCIDRs   []string `json:"podCIDRs,omitempty"`
+	PodCIDRs   []string `json:"podCIDRs,omitempty" patchStrategy:"merge"`
 	ProviderID string   `json:"providerID,omitempty"`
 	// Unschedulable cordons the node: no new pods are placed on it.
 	Unschedulable bool              `json:"unschedulable,omitempty"`
@@ -113,8 +113,8 @@ type NodeStatus struct {
 	// Allocatable default: Capacity.
 	Allocatable      ResourceList         `json:"allocatable,omitempty"`
 	Phase            NodePhase            `json:"phase,omitempty"`
-	Conditions       []NodeCondition      `json:"conditions,omitempty"`
-	Addresses        []NodeAddress        `json:"addresses,omitempty"`
+	Conditions       []NodeCondition      `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
+	Addresses        []NodeAddress        `json:"addresses,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	DaemonEndpoints  NodeDaemonEndpoints  `json:"daemonEndpoints,omitempty"`
 	NodeInfo         NodeSystemInfo       `json:"nodeInfo,omitempty"`
 	Images           []ContainerImage     `json:"images,omitempty"`

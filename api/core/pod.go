@@ -36,10 +36,10 @@ type PodTemplateList = meta.List[PodTemplate]
 
 // PodSpec is the desired state of a pod.
 type PodSpec struct {
-	Volumes             []Volume             `json:"volumes,omitempty"`
-	InitContainers      []Container          `json:"initContainers,omitempty"`
-	Containers          []Container          `json:"containers"`
-	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty"`
+	Volumes             []Volume             `json:"volumes,omitempty" patchStrategy:"merge,retainKeys" patchMergeKey:"name"`
+	InitContainers      []Container          `json:"initContainers,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
+	Containers          []Container          `json:"containers" patchStrategy:"merge" patchMergeKey:"name"`
+	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	// RestartPolicy applies to all containers. Default: Always.
 	RestartPolicy RestartPolicy `json:"restartPolicy,omitempty"`
 	// TerminationGracePeriodSeconds is the time between SIGTERM and SIGKILL.
@@ -62,14 +62,14 @@ type PodSpec struct {
 	ShareProcessNamespace *bool  `json:"shareProcessNamespace,omitempty"`
 	// SecurityContext default: {}.
 	SecurityContext  *PodSecurityContext    `json:"securityContext,omitempty"`
-	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	Hostname         string                 `json:"hostname,omitempty"`
 	Subdomain        string                 `json:"subdomain,omitempty"`
 	Affinity         *Affinity              `json:"affinity,omitempty"`
 	// SchedulerName default: default-scheduler.
 	SchedulerName     string             `json:"schedulerName,omitempty"`
 	Tolerations       []Toleration       `json:"tolerations,omitempty"`
-	HostAliases       []HostAlias        `json:"hostAliases,omitempty"`
+	HostAliases       []HostAlias        `json:"hostAliases,omitempty" patchStrategy:"merge" patchMergeKey:"ip"`
 	PriorityClassName string             `json:"priorityClassName,omitempty"`
 	Priority          *int32             `json:"priority,omitempty"`
 	DNSConfig         *PodDNSConfig      `json:"dnsConfig,omitempty"`
@@ -80,12 +80,12 @@ type PodSpec struct {
 	EnableServiceLinks        *bool                      `json:"enableServiceLinks,omitempty"`
 	PreemptionPolicy          *PreemptionPolicy          `json:"preemptionPolicy,omitempty"`
 	Overhead                  ResourceList               `json:"overhead,omitempty"`
-	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty" patchStrategy:"merge" patchMergeKey:"topologyKey"`
 	SetHostnameAsFQDN         *bool                      `json:"setHostnameAsFQDN,omitempty"`
 	OS                        *PodOS                     `json:"os,omitempty"`
 	HostUsers                 *bool                      `json:"hostUsers,omitempty"`
-	SchedulingGates           []PodSchedulingGate        `json:"schedulingGates,omitempty"`
-	ResourceClaims            []PodResourceClaim         `json:"resourceClaims,omitempty"`
+	SchedulingGates           []PodSchedulingGate        `json:"schedulingGates,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
+	ResourceClaims            []PodResourceClaim         `json:"resourceClaims,omitempty" patchStrategy:"merge,retainKeys" patchMergeKey:"name"`
 	// Resources are pod-level requests and limits (cpu, memory, hugepages).
 	Resources        *ResourceRequirements `json:"resources,omitempty"`
 	HostnameOverride *string               `json:"hostnameOverride,omitempty"`
@@ -226,17 +226,17 @@ type Container struct {
 	Command    []string        `json:"command,omitempty"`
 	Args       []string        `json:"args,omitempty"`
 	WorkingDir string          `json:"workingDir,omitempty"`
-	Ports      []ContainerPort `json:"ports,omitempty"`
+	Ports      []ContainerPort `json:"ports,omitempty" patchStrategy:"merge" patchMergeKey:"containerPort"`
 	EnvFrom    []EnvFromSource `json:"envFrom,omitempty"`
-	Env        []EnvVar        `json:"env,omitempty"`
+	Env        []EnvVar        `json:"env,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	// Resources is always encoded (as {} when empty), as in Kubernetes.
 	Resources    ResourceRequirements    `json:"resources,omitempty"`
 	ResizePolicy []ContainerResizePolicy `json:"resizePolicy,omitempty"`
 	// RestartPolicy may only be Always, and only on init containers (sidecars).
 	RestartPolicy      *ContainerRestartPolicy `json:"restartPolicy,omitempty"`
 	RestartPolicyRules []ContainerRestartRule  `json:"restartPolicyRules,omitempty"`
-	VolumeMounts       []VolumeMount           `json:"volumeMounts,omitempty"`
-	VolumeDevices      []VolumeDevice          `json:"volumeDevices,omitempty"`
+	VolumeMounts       []VolumeMount           `json:"volumeMounts,omitempty" patchStrategy:"merge" patchMergeKey:"mountPath"`
+	VolumeDevices      []VolumeDevice          `json:"volumeDevices,omitempty" patchStrategy:"merge" patchMergeKey:"devicePath"`
 	LivenessProbe      *Probe                  `json:"livenessProbe,omitempty"`
 	ReadinessProbe     *Probe                  `json:"readinessProbe,omitempty"`
 	StartupProbe       *Probe                  `json:"startupProbe,omitempty"`
@@ -774,14 +774,14 @@ const (
 type PodStatus struct {
 	ObservedGeneration         int64             `json:"observedGeneration,omitempty"`
 	Phase                      PodPhase          `json:"phase,omitempty"`
-	Conditions                 []PodCondition    `json:"conditions,omitempty"`
+	Conditions                 []PodCondition    `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	Message                    string            `json:"message,omitempty"`
 	Reason                     string            `json:"reason,omitempty"`
 	NominatedNodeName          string            `json:"nominatedNodeName,omitempty"`
 	HostIP                     string            `json:"hostIP,omitempty"`
-	HostIPs                    []HostIP          `json:"hostIPs,omitempty"`
+	HostIPs                    []HostIP          `json:"hostIPs,omitempty" patchStrategy:"merge" patchMergeKey:"ip"`
 	PodIP                      string            `json:"podIP,omitempty"`
-	PodIPs                     []PodIP           `json:"podIPs,omitempty"`
+	PodIPs                     []PodIP           `json:"podIPs,omitempty" patchStrategy:"merge" patchMergeKey:"ip"`
 	StartTime                  *meta.Time        `json:"startTime,omitempty"`
 	InitContainerStatuses      []ContainerStatus `json:"initContainerStatuses,omitempty"`
 	ContainerStatuses          []ContainerStatus `json:"containerStatuses,omitempty"`
@@ -789,7 +789,7 @@ type PodStatus struct {
 	EphemeralContainerStatuses []ContainerStatus `json:"ephemeralContainerStatuses,omitempty"`
 	// Resize is deprecated in Kubernetes in favour of pod conditions.
 	Resize                PodResizeStatus          `json:"resize,omitempty"`
-	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty"`
+	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty" patchStrategy:"merge,retainKeys" patchMergeKey:"name"`
 	AllocatedResources    ResourceList             `json:"allocatedResources,omitempty"`
 	Resources             *ResourceRequirements    `json:"resources,omitempty"`
 }
@@ -891,9 +891,9 @@ type ContainerStatus struct {
 	Started                  *bool                 `json:"started,omitempty"`
 	AllocatedResources       ResourceList          `json:"allocatedResources,omitempty"`
 	Resources                *ResourceRequirements `json:"resources,omitempty"`
-	VolumeMounts             []VolumeMountStatus   `json:"volumeMounts,omitempty"`
+	VolumeMounts             []VolumeMountStatus   `json:"volumeMounts,omitempty" patchStrategy:"merge" patchMergeKey:"mountPath"`
 	User                     *ContainerUser        `json:"user,omitempty"`
-	AllocatedResourcesStatus []ResourceStatus      `json:"allocatedResourcesStatus,omitempty"`
+	AllocatedResourcesStatus []ResourceStatus      `json:"allocatedResourcesStatus,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	StopSignal               *Signal               `json:"stopSignal,omitempty"`
 }
 

@@ -16,7 +16,7 @@ type ServiceList = meta.List[Service]
 
 // ServiceSpec is the desired state of a service.
 type ServiceSpec struct {
-	Ports    []ServicePort     `json:"ports,omitempty"`
+	Ports    []ServicePort     `json:"ports,omitempty" patchStrategy:"merge" patchMergeKey:"port"`
 	Selector map[string]string `json:"selector,omitempty"`
 	// ClusterIP is allocated by the server; "None" makes a headless service.
 	ClusterIP  string   `json:"clusterIP,omitempty"`
@@ -133,7 +133,7 @@ const (
 // ServiceStatus is the observed state of a service.
 type ServiceStatus struct {
 	LoadBalancer LoadBalancerStatus `json:"loadBalancer,omitempty"`
-	Conditions   []meta.Condition   `json:"conditions,omitempty"`
+	Conditions   []meta.Condition   `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 }
 
 // LoadBalancerStatus lists a load balancer's ingress points.

@@ -405,7 +405,7 @@ type PersistentVolumeClaimStatus struct {
 	Phase                            PersistentVolumeClaimPhase           `json:"phase,omitempty"`
 	AccessModes                      []PersistentVolumeAccessMode         `json:"accessModes,omitempty"`
 	Capacity                         ResourceList                         `json:"capacity,omitempty"`
-	Conditions                       []PersistentVolumeClaimCondition     `json:"conditions,omitempty"`
+	Conditions                       []PersistentVolumeClaimCondition     `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	AllocatedResources               ResourceList                         `json:"allocatedResources,omitempty"`
 	AllocatedResourceStatuses        map[ResourceName]ClaimResourceStatus `json:"allocatedResourceStatuses,omitempty"`
 	CurrentVolumeAttributesClassName *string                              `json:"currentVolumeAttributesClassName,omitempty"`

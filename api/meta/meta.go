@@ -68,9 +68,9 @@ type ObjectMeta struct {
 	DeletionGracePeriodSeconds *int64            `json:"deletionGracePeriodSeconds,omitempty"`
 	Labels                     map[string]string `json:"labels,omitempty"`
 	Annotations                map[string]string `json:"annotations,omitempty"`
-	OwnerReferences            []OwnerReference  `json:"ownerReferences,omitempty"`
+	OwnerReferences            []OwnerReference  `json:"ownerReferences,omitempty" patchStrategy:"merge" patchMergeKey:"uid"`
 	// Finalizers must all be removed before a deleted object disappears.
-	Finalizers []string `json:"finalizers,omitempty"`
+	Finalizers []string `json:"finalizers,omitempty" patchStrategy:"merge"`
 	// ManagedFields is accepted and stored for compatibility with clients that
 	// send it; spar does not implement server-side apply field ownership.
 	ManagedFields []ManagedFieldsEntry `json:"managedFields,omitempty"`

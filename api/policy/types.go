@@ -30,7 +30,7 @@ type PodDisruptionBudgetSpec struct {
 	MinAvailable *meta.IntOrString `json:"minAvailable,omitempty"`
 	// Selector picks the pods; an empty selector selects every pod in the
 	// namespace, a nil one none.
-	Selector *meta.LabelSelector `json:"selector,omitempty"`
+	Selector *meta.LabelSelector `json:"selector,omitempty" patchStrategy:"replace"`
 	// MaxUnavailable pods may be missing after an eviction.
 	MaxUnavailable *meta.IntOrString `json:"maxUnavailable,omitempty"`
 	// UnhealthyPodEvictionPolicy says when running but not ready pods may be
@@ -61,7 +61,7 @@ type PodDisruptionBudgetStatus struct {
 	DesiredHealthy     int32                `json:"desiredHealthy"`
 	ExpectedPods       int32                `json:"expectedPods"`
 	// Conditions include DisruptionAllowed.
-	Conditions []meta.Condition `json:"conditions,omitempty"`
+	Conditions []meta.Condition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 }
 
 // The DisruptionAllowed condition and its reasons.
