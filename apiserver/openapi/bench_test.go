@@ -1,0 +1,63 @@
+package openapi_test
+
+import (
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/spar-dev/spar/api"
+	"github.com/spar-dev/spar/apiserver/openapi"
+)
+
+// BenchmarkGenerateAll measures generating every document of the built-in
+// scheme and the index, with descriptions (what the first GET /openapi/v3
+// of a Builder costs; the doc comments are read once per process).
+func BenchmarkGenerateAll(b *testing.B) {
+	benchmarkGenerate(b, openapi.Options{})
+}
+
+// BenchmarkGenerateAllNoDescriptions is BenchmarkGenerateAll without
+// descriptions.
+func BenchmarkGenerateAllNoDescriptions(b *testing.B) {
+	benchmarkGenerate(b, openapi.Options{Sources: map[string]fs.FS{}})
+}
+
+// BenchmarkColdStart is BenchmarkGenerateAll including reading the doc
+// comments of the api sources, as the first Builder of a process does.
+func BenchmarkColdStart(b *testing.B) {
+	benchmarkGenerate(b, openapi.Options{Sources: map[string]fs.FS{"github.com/spar-dev/spar/api": api.Source}})
+}
+
+func benchmarkGenerate(b *testing.B, opts openapi.Options) {
+	s := api.NewBuiltinScheme()
+	req := httptest.NewRequest(http.MethodGet, "/openapi/v3", nil)
+	var size int
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		openapi.New(s, opts).Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+		size = rec.Body.Len()
+	}
+	_ = size
+}
+
+// BenchmarkServeDocument measures serving the cached apps/v1 document by
+// its hash, as kubectl fetches it.
+func BenchmarkServeDocument(b *testing.B) {
+	h := openapi.New(api.NewBuiltinScheme(), openapi.Options{}).Handler()
+	u := getIndex(b, h).Paths["apis/apps/v1"].ServerRelativeURL
+	req := httptest.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Accept", "application/json")
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+		b.SetBytes(int64(rec.Body.Len()))
+	}
+}
