@@ -142,7 +142,7 @@ func TestDeepCopySharesNothing(t *testing.T) {
 	one, s := 1, "s"
 	orig := deepThing{
 		ObjectMeta: meta.ObjectMeta{Name: "a", Labels: map[string]string{"k": "v"},
-			OwnerReferences: []meta.OwnerReference{{Name: "o", Controller: new(bool)}},
+			OwnerReferences:   []meta.OwnerReference{{Name: "o", Controller: new(bool)}},
 			DeletionTimestamp: &meta.Time{Time: time.Unix(10, 0)}},
 		Ptr:    &one,
 		Slice:  []map[string][]string{{"x": {"y"}}},
