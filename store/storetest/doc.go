@@ -16,7 +16,7 @@
 // # What the suite assumes
 //
 // Only relations between revisions, never absolute numbers: a fresh store
-// may be at revision 0 (bolt) or 1 (etcd). A write bumps the revision by
+// may be at any revision (bolt and etcd start at 1). A write bumps the revision by
 // exactly one and reads, failed writes and compactions by zero; several tests
 // check that the acknowledged writes of a test have contiguous revisions, so
 // nothing but the suite may write to the store while it runs (no background
