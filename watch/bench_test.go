@@ -27,9 +27,9 @@ func benchPod(i, node int, stamp int64) []byte {
 	p := core.Pod{
 		TypeMeta: meta.TypeMeta{Kind: "Pod", APIVersion: "v1"},
 		ObjectMeta: meta.ObjectMeta{Name: name, Namespace: "default", UID: meta.UID(fmt.Sprintf("uid-%06d", i)),
-			Labels:      map[string]string{"app": "bench", "pod-template-hash": "5d4f8c7b9"},
-			Annotations: map[string]string{"stamp": strconv.FormatInt(stamp, 10)},
-			OwnerReferences: []meta.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "bench-5d4f8c7b9", UID: "rs-uid"}},
+			Labels:            map[string]string{"app": "bench", "pod-template-hash": "5d4f8c7b9"},
+			Annotations:       map[string]string{"stamp": strconv.FormatInt(stamp, 10)},
+			OwnerReferences:   []meta.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "bench-5d4f8c7b9", UID: "rs-uid"}},
 			CreationTimestamp: meta.Now()},
 		Spec: core.PodSpec{NodeName: fmt.Sprintf("node-%05d", node), Containers: []core.Container{{
 			Name: "app", Image: "registry.k8s.io/pause:3.10",
@@ -130,7 +130,11 @@ func BenchmarkFanOut(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	c := startCache(b, s, func(cfg *Config) { cfg.WatcherBuffer = 1 << 20; cfg.MinWindowEvents = 1 << 20; cfg.MaxWindowEvents = 1 << 20 })
+	c := startCache(b, s, func(cfg *Config) {
+		cfg.WatcherBuffer = 1 << 20
+		cfg.MinWindowEvents = 1 << 20
+		cfg.MaxWindowEvents = 1 << 20
+	})
 	// Pre-encode the updates so the writer is not what is measured.
 	vals := make([][]byte, pods)
 	for i := range vals {
