@@ -436,7 +436,9 @@ func TestDeleteCollection(t *testing.T) {
 		a.expect(201, "POST", cmPath, "application/json", fmt.Sprintf(`{"metadata":{"name":"c%d","labels":{"odd":"%v"}}}`, i, i%2 == 1))
 	}
 	a.expect(200, "DELETE", cmPath+"?labelSelector=odd%3Dtrue", "", "")
-	var list struct{ Items []struct{ Metadata meta.ObjectMeta } }
+	var list struct {
+		Items []struct{ Metadata meta.ObjectMeta }
+	}
 	a.expect(200, "GET", cmPath, "", "").into(t, &list)
 	if len(list.Items) != 3 {
 		t.Errorf("%d configmaps left, want 3", len(list.Items))
