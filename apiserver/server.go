@@ -326,9 +326,14 @@ func (s *Server) namespaceAcceptsCreate(ctx context.Context, ns string) error {
 	if g == nil {
 		return nil
 	}
-	obj, _, err := g.get(ctx, "", ns)
-	if err != nil {
-		return err
+	// The cache answers almost always; a namespace it has not seen yet
+	// (created a moment ago) is read from the store.
+	obj, ok := g.cache.Get(g.key("", ns))
+	if !ok {
+		var err error
+		if obj, _, err = g.get(ctx, "", ns); err != nil {
+			return err
+		}
 	}
 	n := obj.(*core.Namespace)
 	if n.DeletionTimestamp != nil || n.Status.Phase == core.NamespaceTerminating {
@@ -567,6 +572,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	case p == "/api" || p == "/apis" || strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/apis/"):
 		s.serveDiscovery(w, r, info)
 	case p == "/openapi/v3" || strings.HasPrefix(p, "/openapi/v3/"):
+		s.serveOpenAPI(w, r)
+	case p == "/openapi/v2" || p == "/swagger-2.0.0.pb-v1":
 		s.serveOpenAPI(w, r)
 	case p == "" || p == "/":
 		writeJSON(w, http.StatusOK, mediaJSON, map[string][]string{"paths": s.rootPaths()})

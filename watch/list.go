@@ -284,3 +284,19 @@ func (c *Cache) listStore(ctx context.Context, rev int64, start string, f *filte
 func sortEntries(es []*entry) {
 	slices.SortFunc(es, func(a, b *entry) int { return strings.Compare(a.key, b.key) })
 }
+
+// Get returns the object stored under key as the cache currently holds it
+// (no freshness wait: the caller accepts a state slightly behind the
+// store). The object is shared and read-only.
+func (c *Cache) Get(key string) (meta.Object, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.ready {
+		return nil, false
+	}
+	e, ok := c.tree.Get(&entry{key: key})
+	if !ok {
+		return nil, false
+	}
+	return e.obj, true
+}

@@ -1,0 +1,190 @@
+package apiserver_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/spar-dev/spar/apiserver/apiservertest"
+)
+
+// benchPodJSON is a pod as a controller creates it: one container with
+// requests, labels and an owner reference.
+func benchPodJSON(name string) []byte {
+	return fmt.Appendf(nil, `{"apiVersion":"v1","kind":"Pod","metadata":{"name":%q,"labels":{"app":"bench","pod-template-hash":"5d4f8c7b9"},"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"bench-5d4f8c7b9","uid":"6a1a1c9e-1f7e-4b5d-9a53-0c1e3a2f6a11","controller":true,"blockOwnerDeletion":true}]},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause:3.10","resources":{"requests":{"cpu":"100m","memory":"500Mi"}}}]}}`, name)
+}
+
+func benchClient(conns int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = conns, conns
+	return &http.Client{Transport: tr}
+}
+
+func post(c *http.Client, url string, body []byte) (time.Duration, error) {
+	start := time.Now()
+	resp, err := c.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return 0, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return time.Since(start), nil
+}
+
+func reportLatencies(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkPodCreate: durable pod creates over HTTP, with 1 and 200
+// concurrent clients, on a bolt store that fsyncs every commit.
+func BenchmarkPodCreate(b *testing.B) {
+	for _, clients := range []int{1, 200} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			srv := apiservertest.Start(b, &apiservertest.Options{Sync: os.Getenv("SPAR_BENCH_NOSYNC") == ""})
+			c := benchClient(clients)
+			url := srv.URL + "/api/v1/namespaces/default/pods"
+			lat := make([]time.Duration, b.N)
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			start := time.Now()
+			for range clients {
+				wg.Go(func() {
+					for {
+						i := next.Add(1) - 1
+						if i >= int64(b.N) {
+							return
+						}
+						d, err := post(c, url, benchPodJSON(fmt.Sprintf("pod-%07d", i)))
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						lat[i] = d
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
+			reportLatencies(b, lat)
+		})
+	}
+}
+
+// fillPods creates n pods with 50 concurrent clients (no fsync).
+func fillPods(b *testing.B, srv *apiservertest.Server, n int) {
+	c := benchClient(50)
+	url := srv.URL + "/api/v1/namespaces/default/pods"
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(n) {
+					return
+				}
+				if _, err := post(c, url, benchPodJSON(fmt.Sprintf("pod-%07d", i))); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// BenchmarkPodGet: GETs of single pods, 16 concurrent clients.
+func BenchmarkPodGet(b *testing.B) {
+	srv := apiservertest.Start(b, nil)
+	fillPods(b, srv, 1000)
+	c := benchClient(16)
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for range 16 {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				start := time.Now()
+				resp, err := c.Get(fmt.Sprintf("%s/api/v1/namespaces/default/pods/pod-%07d", srv.URL, i%1000))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat[i] = time.Since(start)
+			}
+		})
+	}
+	wg.Wait()
+	reportLatencies(b, lat)
+}
+
+// BenchmarkPodList10k: a consistent LIST of 10,000 pods.
+func BenchmarkPodList10k(b *testing.B) {
+	srv := apiservertest.Start(b, nil)
+	fillPods(b, srv, 10000)
+	c := benchClient(1)
+	b.ResetTimer()
+	for range b.N {
+		resp, err := c.Get(srv.URL + "/api/v1/namespaces/default/pods")
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		b.SetBytes(n)
+	}
+}
+
+// BenchmarkWatchHTTP: events delivered through 100 HTTP watch streams
+// while pods are created.
+func BenchmarkWatchHTTP(b *testing.B) {
+	const watchers = 100
+	srv := apiservertest.Start(b, nil)
+	var got atomic.Int64
+	var wg sync.WaitGroup
+	ready := make(chan struct{}, watchers)
+	for range watchers {
+		resp, err := http.Get(srv.URL + "/api/v1/namespaces/default/pods?watch=true&resourceVersion=0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		ready <- struct{}{}
+		wg.Go(func() {
+			sc := bufio.NewScanner(resp.Body)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			for sc.Scan() {
+				got.Add(1)
+			}
+		})
+	}
+	b.ResetTimer()
+	start := time.Now()
+	fillPods(b, srv, b.N)
+	want := int64(b.N) * watchers
+	for got.Load() < want {
+		time.Sleep(time.Millisecond)
+	}
+	b.ReportMetric(float64(want)/time.Since(start).Seconds(), "events/s")
+}
