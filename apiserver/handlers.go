@@ -20,10 +20,15 @@ import (
 // maxBodyBytes bounds request bodies (3 MiB, as Kubernetes).
 const maxBodyBytes = 3 << 20
 
-// jsonFormat is the encoding slot for plain JSON in the watch cache.
-const jsonFormat = 0
+// Encoding slots of the watch cache's shared encodings.
+const (
+	jsonFormat    = 0 // the object as JSON
+	partialFormat = 1 // its PartialObjectMetadata as JSON
+)
 
 func encodeJSON(obj meta.Object) ([]byte, error) { return json.Marshal(obj) }
+
+func encodePartial(obj meta.Object) ([]byte, error) { return json.Marshal(partial(obj)) }
 
 func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
@@ -122,6 +127,10 @@ func (s *Server) writeObject(w http.ResponseWriter, r *http.Request, code int, g
 		writeJSON(w, code, mediaJSON, t)
 		return
 	}
+	if mt == mediaPartial {
+		writeJSON(w, code, mediaJSON, partial(obj))
+		return
+	}
 	writeJSON(w, code, mt, obj)
 }
 
@@ -180,16 +189,20 @@ func (s *Server) handleList(ctx context.Context, w http.ResponseWriter, r *http.
 		writeJSON(w, http.StatusOK, mediaJSON, t)
 		return
 	}
+	kind, apiVersion, format, enc := g.res.ListKind(), g.res.APIVersion(), jsonFormat, encodeJSON
+	if mt == mediaPartial {
+		kind, apiVersion, format, enc, mt = "PartialObjectMetadataList", "meta.k8s.io/v1", partialFormat, encodePartial, mediaJSON
+	}
 	items := make([][]byte, len(res.Items))
 	for i := range res.Items {
-		b, err := res.Items[i].Encoded(jsonFormat, encodeJSON)
+		b, err := res.Items[i].Encoded(format, enc)
 		if err != nil {
 			writeError(w, meta.NewInternalError(err))
 			return
 		}
 		items[i] = b
 	}
-	writeRaw(w, http.StatusOK, mt, listJSON(g.res.ListKind(), g.res.APIVersion(), lm, items))
+	writeRaw(w, http.StatusOK, mt, listJSON(kind, apiVersion, lm, items))
 }
 
 func (s *Server) handleCreate(ctx context.Context, w http.ResponseWriter, r *http.Request, g *registry, info *RequestInfo, mt mediaType) {

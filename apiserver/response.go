@@ -22,6 +22,9 @@ const (
 	mediaJSON mediaType = iota
 	mediaYAML
 	mediaTable // application/json;as=Table;g=meta.k8s.io;v=v1
+	// mediaPartial: application/json;as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1,
+	// objects reduced to their metadata (metadata-only informers).
+	mediaPartial
 )
 
 // negotiate picks the response encoding from the Accept header. Protobuf
@@ -47,8 +50,15 @@ func negotiate(r *http.Request) (mediaType, error) {
 				}
 				continue
 			}
-			if params["as"] != "" {
-				continue // PartialObjectMetadata and other conversions: not served
+			switch params["as"] {
+			case "":
+			case "PartialObjectMetadata", "PartialObjectMetadataList":
+				if params["g"] == "meta.k8s.io" && (params["v"] == "v1" || params["v"] == "v1beta1") {
+					return mediaPartial, nil
+				}
+				continue
+			default:
+				continue // other conversions are not served
 			}
 			return mediaJSON, nil
 		case "application/yaml":
@@ -155,4 +165,12 @@ func listJSON(kind, apiVersion string, lm meta.ListMeta, items [][]byte) []byte 
 	}
 	b.WriteString("]}")
 	return b.Bytes()
+}
+
+// partial reduces obj to a PartialObjectMetadata.
+func partial(obj meta.Object) *meta.PartialObjectMetadata {
+	return &meta.PartialObjectMetadata{
+		TypeMeta:   meta.TypeMeta{Kind: "PartialObjectMetadata", APIVersion: "meta.k8s.io/v1"},
+		ObjectMeta: *obj.GetObjectMeta(),
+	}
 }

@@ -553,3 +553,18 @@ func TestDiscovery(t *testing.T) {
 		t.Errorf("deployments/scale not listed as autoscaling/v1 Scale: %+v", rl.Resources)
 	}
 }
+
+func TestPartialObjectMetadata(t *testing.T) {
+	a, _ := newAPI(t)
+	a.expect(201, "POST", cmPath, "application/json", `{"metadata":{"name":"m","labels":{"x":"y"}},"data":{"secret":"s"}}`)
+	const accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+	r := a.do("GET", cmPath, "", "", "Accept", accept)
+	if r.code != 200 || bytes.Contains(r.body, []byte(`"data"`)) || !bytes.Contains(r.body, []byte(`"kind":"PartialObjectMetadataList"`)) ||
+		!bytes.Contains(r.body, []byte(`"kind":"PartialObjectMetadata"`)) || !bytes.Contains(r.body, []byte(`"x":"y"`)) {
+		t.Errorf("metadata-only list: %d %s", r.code, r.body)
+	}
+	r = a.do("GET", cmPath+"/m", "", "", "Accept", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1")
+	if r.code != 200 || bytes.Contains(r.body, []byte(`"data"`)) || !bytes.Contains(r.body, []byte(`"name":"m"`)) {
+		t.Errorf("metadata-only get: %d %s", r.code, r.body)
+	}
+}

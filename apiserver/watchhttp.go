@@ -88,7 +88,7 @@ func (s *Server) handleWatch(ctx context.Context, w http.ResponseWriter, r *http
 	if flusher != nil {
 		flusher.Flush()
 	}
-	enc := &frameEncoder{s: s, g: g, r: r, table: mt == mediaTable}
+	enc := &frameEncoder{s: s, g: g, r: r, table: mt == mediaTable, partial: mt == mediaPartial}
 	var buf bytes.Buffer
 	for {
 		evs, err := wa.Next(ctx)
@@ -133,10 +133,11 @@ func (s *Server) handleWatch(ctx context.Context, w http.ResponseWriter, r *http
 // frameEncoder writes watch frames. Object JSON comes from the watch
 // cache's shared encodings, so an event is encoded once for all watchers.
 type frameEncoder struct {
-	s     *Server
-	g     *registry
-	r     *http.Request
-	table bool
+	s       *Server
+	g       *registry
+	r       *http.Request
+	table   bool
+	partial bool
 	// columnsSent: only the first table frame carries column definitions.
 	columnsSent bool
 }
@@ -158,6 +159,8 @@ func (e *frameEncoder) encode(buf *bytes.Buffer, ev *watch.Event) error {
 		}
 		e.columnsSent = true
 		obj, err = json.Marshal(t)
+	} else if e.partial {
+		obj, err = ev.Encoded(partialFormat, encodePartial)
 	} else {
 		obj, err = ev.Encoded(jsonFormat, encodeJSON)
 	}
