@@ -184,7 +184,7 @@ func (s *Server) resourceList(group, version string) (apiResourceList, bool) {
 // rootPaths lists the server's paths, as Kubernetes answers GET /.
 func (s *Server) rootPaths() []string {
 	order, versions := s.groups()
-	paths := []string{"/api", "/api/v1", "/apis", "/healthz", "/livez", "/metrics", "/openapi/v3", "/readyz", "/version"}
+	paths := []string{"/api", "/api/v1", "/apis", "/healthz", "/livez", "/metrics", "/openapi/v2", "/openapi/v3", "/readyz", "/version"}
 	for _, g := range order {
 		if g == "" {
 			continue

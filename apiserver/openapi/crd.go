@@ -95,8 +95,12 @@ func (c *crdInfo) spec(v *crdVersion) *resourceSpec {
 
 // schemas returns the object and list schemas of version v: the CRD's
 // schema with apiVersion, kind and metadata filled in (they are implicit in
-// a CRD), as Kubernetes publishes custom resources.
-func (c *crdInfo) schemas(v *crdVersion) (object, list map[string]any, err error) {
+// a CRD), as Kubernetes publishes custom resources. The v2 form is what
+// Swagger 2.0 and kubectl's v2 reader can take (see swaggerCRDSchema); a
+// schema that preserves unknown fields at its root is published there as a
+// bare object, since kubectl 1.27 and older would take the properties of
+// an object in a v2 document as all it may have.
+func (c *crdInfo) schemas(v *crdVersion, v2 bool) (object, list map[string]any, err error) {
 	object = map[string]any{}
 	if v.schema != nil {
 		if err := json.Unmarshal(v.schema, &object); err != nil {
@@ -105,9 +109,17 @@ func (c *crdInfo) schemas(v *crdVersion) (object, list map[string]any, err error
 	} else {
 		object["x-kubernetes-preserve-unknown-fields"] = true
 	}
-	object["type"] = "object"
-	addObjectProperties(object, nameObjectMeta)
-	embedResources(object)
+	switch {
+	case v2 && isTrue(object, "x-kubernetes-preserve-unknown-fields"):
+		object = map[string]any{"type": "object"}
+	case v2:
+		object = swaggerCRDSchema(object)
+		fallthrough
+	default:
+		object["type"] = "object"
+		addObjectProperties(object, nameObjectMeta, v2)
+		embedResources(object, v2)
+	}
 	object["x-kubernetes-group-version-kind"] = []gvk{{Group: c.group, Version: v.name, Kind: c.kind}}
 
 	list = map[string]any{
@@ -118,18 +130,25 @@ func (c *crdInfo) schemas(v *crdVersion) (object, list map[string]any, err error
 			"items": map[string]any{
 				"description": "items are the " + c.kind + " objects.",
 				"type":        "array",
-				"items":       map[string]any{"$ref": refTo(c.schemaPrefix(v.name) + "." + c.kind).Ref},
+				"items":       map[string]any{"$ref": refIn(c.schemaPrefix(v.name)+"."+c.kind, v2)},
 			},
 		},
 		"x-kubernetes-group-version-kind": []gvk{{Group: c.group, Version: v.name, Kind: c.listKind}},
 	}
-	addObjectProperties(list, nameListMeta)
+	addObjectProperties(list, nameListMeta, v2)
 	return object, list, nil
 }
 
+func isTrue(s map[string]any, key string) bool {
+	b, _ := s[key].(bool)
+	return b
+}
+
 // addObjectProperties sets the apiVersion, kind and metadata properties of
-// an object schema, replacing whatever the CRD says about them.
-func addObjectProperties(s map[string]any, metaName string) {
+// an object schema, replacing whatever the CRD says about them. The
+// metadata reference carries a description: in v3 beside an allOf, whose
+// siblings a $ref would void; in v2 beside the $ref itself.
+func addObjectProperties(s map[string]any, metaName string, v2 bool) {
 	props, _ := s["properties"].(map[string]any)
 	if props == nil {
 		props = map[string]any{}
@@ -137,43 +156,47 @@ func addObjectProperties(s map[string]any, metaName string) {
 	}
 	props["apiVersion"] = map[string]any{"type": "string", "description": defaultFieldDocs["apiVersion"]}
 	props["kind"] = map[string]any{"type": "string", "description": defaultFieldDocs["kind"]}
-	props["metadata"] = map[string]any{
-		"allOf":       []any{map[string]any{"$ref": refTo(metaName).Ref}},
-		"description": defaultFieldDocs["metadata"],
+	ref := map[string]any{"$ref": refIn(metaName, v2)}
+	if v2 {
+		ref["description"] = defaultFieldDocs["metadata"]
+		props["metadata"] = ref
+		return
 	}
+	props["metadata"] = map[string]any{"allOf": []any{ref}, "description": defaultFieldDocs["metadata"]}
 }
 
 // embedResources gives every x-kubernetes-embedded-resource object below s
-// the apiVersion, kind and metadata properties of an object.
-func embedResources(s map[string]any) {
+// the apiVersion, kind and metadata properties of an object; in v2, not
+// those that preserve unknown fields, whose properties are left out there.
+func embedResources(s map[string]any, v2 bool) {
 	for _, key := range []string{"properties", "patternProperties"} {
 		if props, ok := s[key].(map[string]any); ok {
 			for _, p := range props {
 				if m, ok := p.(map[string]any); ok {
-					embedResource(m)
+					embedResource(m, v2)
 				}
 			}
 		}
 	}
 	for _, key := range []string{"items", "additionalProperties", "not"} {
 		if m, ok := s[key].(map[string]any); ok {
-			embedResource(m)
+			embedResource(m, v2)
 		}
 	}
 	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
 		if l, ok := s[key].([]any); ok {
 			for _, x := range l {
 				if m, ok := x.(map[string]any); ok {
-					embedResource(m)
+					embedResource(m, v2)
 				}
 			}
 		}
 	}
 }
 
-func embedResource(s map[string]any) {
-	if b, _ := s["x-kubernetes-embedded-resource"].(bool); b {
-		addObjectProperties(s, nameObjectMeta)
+func embedResource(s map[string]any, v2 bool) {
+	if isTrue(s, "x-kubernetes-embedded-resource") && !(v2 && isTrue(s, "x-kubernetes-preserve-unknown-fields")) {
+		addObjectProperties(s, nameObjectMeta, v2)
 	}
-	embedResources(s)
+	embedResources(s, v2)
 }

@@ -1,6 +1,9 @@
-// Package openapi generates and serves the OpenAPI v3 documents of the API
-// server: one document per group-version (api/v1, apis/apps/v1, ...) and the
-// index at /openapi/v3 that lists them by hash, as Kubernetes publishes them.
+// Package openapi generates and serves the OpenAPI documents of the API
+// server, as Kubernetes publishes them: the OpenAPI v3 documents, one per
+// group-version (api/v1, apis/apps/v1, ...), with the index at /openapi/v3
+// that lists them by hash; and the Swagger 2.0 document of the whole API at
+// /openapi/v2, which kubectl 1.27 and 1.28 (and client-go's OpenAPISchema)
+// download, in protobuf, before every apply, create and explain.
 //
 // kubectl depends on these documents (DESIGN.md, "apiserver";
 // KUBECTL-WIRE.md, "OpenAPI and validation"): it sends fieldValidation=Strict
@@ -27,7 +30,16 @@
 // with apiVersion, kind and metadata filled in, and only the JSON and merge
 // patch types, which tells kubectl to use merge patches for them.
 //
-// A Builder keeps every document and its hash; a document is generated again
-// only when the resources of its group-version change (the scheme, or a CRD
-// added or removed).
+// The v2 document is not a second generator: it is the same paths and
+// schemas in Swagger 2.0's form (swagger.go), with references into
+// definitions, a reference's description and patch extensions beside its
+// $ref rather than in an allOf, request bodies as "in: body" parameters,
+// and the CRDs' schemas reduced to what v2 readers take. Its protobuf form
+// is a gnostic openapi_v2.Document, compiled by github.com/google/gnostic-models
+// from the JSON.
+//
+// A Builder keeps every document and its hash; a v3 document is generated
+// again only when the resources of its group-version change (the scheme,
+// or a CRD added or removed), the v2 document when any do, on the next
+// request for it.
 package openapi

@@ -3,9 +3,13 @@ package openapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+
+	openapi_v2 "github.com/google/gnostic-models/openapiv2"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/apiextensions"
@@ -93,4 +97,42 @@ func getJSON(url string, v any) {
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		panic(err)
 	}
+}
+
+// Download the Swagger 2.0 document in protobuf, as kubectl 1.27 and 1.28
+// do before every apply, and read it with gnostic.
+func Example_swagger() {
+	b := openapi.New(api.NewBuiltinScheme(), openapi.Options{})
+	srv := httptest.NewServer(b.Handler())
+	defer srv.Close()
+
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/openapi/v2?timeout=32s", nil)
+	req.Header.Set("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.Header.Get("Content-Type"))
+
+	doc := new(openapi_v2.Document)
+	if err := proto.Unmarshal(body, doc); err != nil {
+		panic(err)
+	}
+	fmt.Println(doc.GetSwagger())
+	for _, def := range doc.GetDefinitions().GetAdditionalProperties() {
+		if def.GetName() == "io.k8s.api.apps.v1.Deployment" {
+			for _, ext := range def.GetValue().GetVendorExtension() {
+				fmt.Print(ext.GetName(), ":\n", ext.GetValue().GetYaml())
+			}
+		}
+	}
+	// Output:
+	// application/com.github.proto-openapi.spec.v2.v1.0+protobuf
+	// 2.0
+	// x-kubernetes-group-version-kind:
+	// - group: apps
+	//   kind: Deployment
+	//   version: v1
 }

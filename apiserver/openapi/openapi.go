@@ -34,22 +34,29 @@ type Options struct {
 	Sources map[string]fs.FS
 }
 
-// Builder generates the OpenAPI v3 documents of a scheme's resources and of
-// custom resources, and serves them. Documents are generated when first
-// requested after the scheme or the set of CRDs changed, and kept, with
-// their hashes, until the next change. A Builder is safe for concurrent use.
+// Builder generates the OpenAPI documents of a scheme's resources and of
+// custom resources, and serves them: the v3 documents, one per
+// group-version, and the Swagger 2.0 document of the whole API that older
+// clients read. Documents are generated when first requested after the
+// scheme or the set of CRDs changed, and kept, with their hashes, until the
+// next change. A Builder is safe for concurrent use.
 type Builder struct {
 	scheme  *api.Scheme
 	sources map[string]fs.FS // nil: the api packages
 
 	mu       sync.Mutex
 	crds     map[string]*crdInfo // by CRD name
+	crdGen   uint64              // counts the changes to crds
 	docIndex *docIndex           // loaded on first generation
 	refl     *reflector
-	seen     []*api.Resource // the scheme's resources the documents reflect
-	crdsSeen bool            // the documents reflect the current CRDs
-	docs     map[string]*servedDoc
-	index    *servedDoc
+
+	// The v3 documents and what they were generated from.
+	seen    []*api.Resource // the scheme's resources
+	seenCRD uint64          // crdGen
+	docs    map[string]*servedDoc
+	index   *servedDoc
+
+	v2 *swaggerDoc // the v2 document; nil until first requested
 }
 
 // servedDoc is a generated document as served: its JSON and the hash that
@@ -85,7 +92,7 @@ func (b *Builder) AddCRD(crd *apiextensions.CustomResourceDefinition) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.crds[crd.Name] = info
-	b.crdsSeen = false
+	b.crdGen++
 	return nil
 }
 
@@ -96,7 +103,7 @@ func (b *Builder) RemoveCRD(name string) {
 	defer b.mu.Unlock()
 	if _, ok := b.crds[name]; ok {
 		delete(b.crds, name)
-		b.crdsSeen = false
+		b.crdGen++
 	}
 }
 
@@ -128,13 +135,58 @@ func (b *Builder) current() (*servedDoc, map[string]*servedDoc, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	resources := b.scheme.Resources()
-	if b.index != nil && b.crdsSeen && slices.Equal(resources, b.seen) {
+	if b.index != nil && b.seenCRD == b.crdGen && slices.Equal(resources, b.seen) {
 		return b.index, b.docs, nil
 	}
+	inputs := b.collect(resources)
 
-	// Group the inputs by group-version; a CRD takes precedence over a
-	// scheme resource of the same kind (the API server registers custom
-	// resources in its scheme too).
+	changed := b.index == nil
+	docs := map[string]*servedDoc{}
+	for p, in := range inputs {
+		keys := make([]any, len(in))
+		for i, x := range in {
+			keys[i] = x.key()
+		}
+		if old := b.docs[p]; old != nil && slices.Equal(old.inputs, keys) {
+			docs[p] = old
+			continue
+		}
+		m, err := b.model(in, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		body, err := b.refl.encodeV3(m, resources)
+		if err != nil {
+			return nil, nil, err
+		}
+		docs[p] = newServedDoc(body, keys)
+		changed = true
+	}
+	if len(docs) != len(b.docs) {
+		changed = true
+	}
+	if changed {
+		idx := indexDoc{Paths: map[string]indexEntry{}}
+		for p, d := range docs {
+			idx.Paths[p] = indexEntry{ServerRelativeURL: docURL(p, d.hash)}
+		}
+		body, err := json.Marshal(idx)
+		if err != nil {
+			return nil, nil, err
+		}
+		b.index = newServedDoc(body, nil)
+	}
+	b.docs, b.seen, b.seenCRD = docs, resources, b.crdGen
+	return b.index, b.docs, nil
+}
+
+// collect groups the inputs of the documents by group-version path (api/v1,
+// apis/apps/v1), loads the doc comments on first use, and replaces the
+// reflector when the API versions of the scheme's Go packages changed,
+// which renames schemas. Call with b.mu held.
+func (b *Builder) collect(resources []*api.Resource) map[string][]docInput {
+	// A CRD takes precedence over a scheme resource of the same kind (the
+	// API server registers custom resources in its scheme too).
 	inputs := map[string][]docInput{}
 	custom := map[api.GVK]bool{}
 	for _, name := range slices.Sorted(maps.Keys(b.crds)) {
@@ -171,41 +223,7 @@ func (b *Builder) current() (*servedDoc, map[string]*servedDoc, error) {
 		b.refl = newReflector(b.docIndex, versions)
 		clear(b.docs) // schema names may have changed
 	}
-
-	changed := b.index == nil
-	docs := map[string]*servedDoc{}
-	for p, in := range inputs {
-		keys := make([]any, len(in))
-		for i, x := range in {
-			keys[i] = x.key()
-		}
-		if old := b.docs[p]; old != nil && slices.Equal(old.inputs, keys) {
-			docs[p] = old
-			continue
-		}
-		body, err := b.generate(in, resources)
-		if err != nil {
-			return nil, nil, err
-		}
-		docs[p] = newServedDoc(body, keys)
-		changed = true
-	}
-	if len(docs) != len(b.docs) {
-		changed = true
-	}
-	if changed {
-		idx := indexDoc{Paths: map[string]indexEntry{}}
-		for p, d := range docs {
-			idx.Paths[p] = indexEntry{ServerRelativeURL: docURL(p, d.hash)}
-		}
-		body, err := json.Marshal(idx)
-		if err != nil {
-			return nil, nil, err
-		}
-		b.index = newServedDoc(body, nil)
-	}
-	b.docs, b.seen, b.crdsSeen = docs, resources, true
-	return b.index, b.docs, nil
+	return inputs
 }
 
 func newServedDoc(body []byte, inputs []any) *servedDoc {
@@ -260,8 +278,18 @@ var (
 	}
 )
 
-// generate builds the JSON document of one group-version.
-func (b *Builder) generate(inputs []docInput, all []*api.Resource) ([]byte, error) {
+// gvModel is what a group-version contributes to a document, before
+// encoding: its paths and the schemas they refer to.
+type gvModel struct {
+	paths  map[string]*pathItem
+	refs   []string                  // names of schemas the paths refer to
+	custom map[string]map[string]any // the schemas of custom resources, by name
+}
+
+// model builds the paths of one group-version's resources, reflecting the
+// Go types they need; v2 asks for the Swagger 2.0 form of custom resources'
+// schemas. Call with b.mu held.
+func (b *Builder) model(inputs []docInput, v2 bool) (*gvModel, error) {
 	r := b.refl
 	for _, t := range typeMetaRoot {
 		r.nameFor(t)
@@ -279,7 +307,7 @@ func (b *Builder) generate(inputs []docInput, all []*api.Resource) ([]byte, erro
 		group, version = first.crd.group, first.ver.name
 	}
 	pb := newPathBuilder(group, version, subKinds)
-	schemas := map[string]any{}
+	custom := map[string]map[string]any{}
 	for _, in := range inputs {
 		if in.res != nil {
 			res := in.res
@@ -296,16 +324,20 @@ func (b *Builder) generate(inputs []docInput, all []*api.Resource) ([]byte, erro
 			continue
 		}
 		spec := in.crd.spec(in.ver)
-		obj, list, err := in.crd.schemas(in.ver)
+		obj, list, err := in.crd.schemas(in.ver, v2)
 		if err != nil {
 			return nil, err
 		}
-		schemas[spec.Object], schemas[spec.List] = obj, list
+		custom[spec.Object], custom[spec.List] = obj, list
 		pb.refs = append(pb.refs, nameObjectMeta, nameListMeta)
 		pb.add(spec)
 	}
+	return &gvModel{paths: pb.paths, refs: pb.refs, custom: custom}, nil
+}
 
-	// The kinds of Go types, for x-kubernetes-group-version-kind.
+// kinds returns the x-kubernetes-group-version-kind of the named schemas of
+// Go types: the kinds and list kinds of all, and the fixed ones.
+func (r *reflector) kinds(all []*api.Resource) map[string][]gvk {
 	kinds := map[string][]gvk{}
 	for name, k := range fixedGVKs {
 		kinds[name] = k
@@ -323,55 +355,79 @@ func (b *Builder) generate(inputs []docInput, all []*api.Resource) ([]byte, erro
 			kinds[name] = append(kinds[name], gvk{Group: res.Group, Version: res.Version, Kind: res.ListKind()})
 		}
 	}
+	return kinds
+}
 
-	// Every schema the paths refer to, transitively, as JSON. The schemas
-	// of Go types are encoded once and reused by every document that
-	// includes them (the core types are in most).
-	queue := slices.Clone(pb.refs)
+// closure returns the names of the schemas of Go types that refs lead to,
+// transitively, leaving out the custom resources' schemas, sorted.
+func (r *reflector) closure(refs []string, custom map[string]map[string]any) ([]string, error) {
+	seen := map[string]bool{}
+	queue := slices.Clone(refs)
 	for len(queue) > 0 {
 		name := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		if _, done := schemas[name]; done {
+		if seen[name] || custom[name] != nil {
 			continue
 		}
 		c, ok := r.components[name]
 		if !ok {
 			return nil, fmt.Errorf("openapi: no schema named %s", name)
 		}
-		raw, err := r.componentJSON(name, c, kinds[name])
-		if err != nil {
-			return nil, err
-		}
-		schemas[name] = raw
+		seen[name] = true
 		queue = append(queue, c.refs...)
 	}
+	return slices.Sorted(maps.Keys(seen)), nil
+}
 
-	paths, err := json.Marshal(pb.paths)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"openapi":"3.0.0","info":{"title":"Kubernetes","version":"unversioned"},"paths":`)
-	buf.Write(paths)
-	buf.WriteString(`,"components":{"schemas":{`)
-	for i, name := range slices.Sorted(maps.Keys(schemas)) {
+// writeSchemas writes the JSON object of named schemas: those of Go types
+// in names, encoded once per form and reused by every document that
+// includes them (the core types are in most), and the custom ones.
+func (r *reflector) writeSchemas(buf *bytes.Buffer, names []string, custom map[string]map[string]any, kinds map[string][]gvk, v2 bool) error {
+	all := slices.Concat(names, slices.Collect(maps.Keys(custom)))
+	slices.Sort(all)
+	buf.WriteByte('{')
+	for i, name := range all {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
 		key, _ := json.Marshal(name)
 		buf.Write(key)
 		buf.WriteByte(':')
-		switch v := schemas[name].(type) {
-		case json.RawMessage:
-			buf.Write(v)
-		default: // a custom resource's schema
-			b, err := json.Marshal(v)
+		if s, ok := custom[name]; ok {
+			b, err := json.Marshal(s)
 			if err != nil {
-				return nil, fmt.Errorf("openapi: schema %s: %w", name, err)
+				return fmt.Errorf("openapi: schema %s: %w", name, err)
 			}
 			buf.Write(b)
+			continue
 		}
+		raw, err := r.componentJSON(name, r.components[name], kinds[name], v2)
+		if err != nil {
+			return err
+		}
+		buf.Write(raw)
 	}
-	buf.WriteString("}}}")
+	buf.WriteByte('}')
+	return nil
+}
+
+// encodeV3 writes the OpenAPI v3 document of one group-version.
+func (r *reflector) encodeV3(m *gvModel, all []*api.Resource) ([]byte, error) {
+	names, err := r.closure(m.refs, m.custom)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := json.Marshal(m.paths)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"openapi":"3.0.0","info":{"title":"Kubernetes","version":"unversioned"},"paths":`)
+	buf.Write(paths)
+	buf.WriteString(`,"components":{"schemas":`)
+	if err := r.writeSchemas(&buf, names, m.custom, r.kinds(all), false); err != nil {
+		return nil, err
+	}
+	buf.WriteString("}}")
 	return buf.Bytes(), nil
 }

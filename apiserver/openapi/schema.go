@@ -145,13 +145,14 @@ var (
 )
 
 // component is one entry of components.schemas: its schema and the names
-// of the schemas it refers to, and its JSON once encoded.
+// of the schemas it refers to, and its JSON once encoded, in the v3 and the
+// v2 form.
 type component struct {
 	schema *schema
 	refs   []string
 
-	json []byte
-	gvks []gvk // the x-kubernetes-group-version-kind json was encoded with
+	json, jsonV2 []byte
+	gvks, gvksV2 []gvk // the x-kubernetes-group-version-kind the JSON was encoded with
 }
 
 // reflector turns Go types into named schemas, once per type. It is not
@@ -179,13 +180,25 @@ func newReflector(docs *docIndex, versions map[string]string) *reflector {
 	return r
 }
 
-// componentJSON returns the JSON of a component with the given kinds,
-// encoding it only when it was not encoded with the same kinds before.
-func (r *reflector) componentJSON(name string, c *component, kinds []gvk) (json.RawMessage, error) {
-	if c.json != nil && slices.Equal(c.gvks, kinds) {
-		return c.json, nil
+// componentJSON returns the JSON of a component with the given kinds, in
+// the v3 or the v2 form, encoding it only when it was not encoded with the
+// same kinds before.
+func (r *reflector) componentJSON(name string, c *component, kinds []gvk, v2 bool) (json.RawMessage, error) {
+	cached, cachedKinds := &c.json, &c.gvks
+	if v2 {
+		cached, cachedKinds = &c.jsonV2, &c.gvksV2
+	}
+	if *cached != nil && slices.Equal(*cachedKinds, kinds) {
+		return *cached, nil
 	}
 	s := c.schema
+	if v2 {
+		if fixed, ok := fixedSchemasV2[name]; ok {
+			s = fixed
+		} else {
+			s = swaggerSchema(s)
+		}
+	}
 	if len(kinds) > 0 {
 		cp := *s
 		cp.GVK = kinds
@@ -195,7 +208,7 @@ func (r *reflector) componentJSON(name string, c *component, kinds []gvk) (json.
 	if err != nil {
 		return nil, fmt.Errorf("openapi: schema %s: %w", name, err)
 	}
-	c.json, c.gvks = b, kinds
+	*cached, *cachedKinds = b, kinds
 	return b, nil
 }
 

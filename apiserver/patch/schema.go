@@ -41,11 +41,11 @@ type fieldMeta struct {
 	err error
 }
 
-// opaque is the schema of values strategic merge knows nothing about: custom
-// resources' free-form fields, opaque types and unknown fields.
+// opaque is the schema of values strategic merge knows nothing about, such
+// as the insides of types with their own JSON encoding.
 var opaque = &schema{name: "unknown", goKind: "interface"}
 
-// noField is the metadata of a field with no tags and no known type.
+// noField is the metadata of any key below an opaque value.
 var noField = &fieldMeta{schema: opaque}
 
 // schemas caches one *schema per Go type, so that a patch costs no
@@ -117,8 +117,6 @@ func build(t reflect.Type, building map[reflect.Type]*schema) *schema {
 		s.kind = reflect.Map
 		s.elem = build(t.Elem(), building)
 		s.value = &fieldMeta{schema: s.elem}
-	case reflect.Interface:
-		return opaque
 	}
 	return s
 }

@@ -61,15 +61,18 @@ func applyStrategicMerge(original, patch []byte, s *schema) ([]byte, error) {
 	if err := kjson.UnmarshalCaseSensitivePreserveInts(patch, &patchMap); err != nil {
 		return nil, wrapError(ErrInvalidPatch, err)
 	}
-	var orig map[string]any
-	if err := kjson.UnmarshalCaseSensitivePreserveInts(original, &orig); err != nil {
+	if !json.Valid(original) {
+		return nil, fmt.Errorf("the object to patch is not valid JSON")
+	}
+	orig, err := decodeObject(original)
+	if err != nil {
 		return nil, fmt.Errorf("decoding the object to patch: %w", err)
 	}
 	merged, err := mergeMap(orig, patchMap, s)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(merged)
+	return encode(make([]byte, 0, len(original)+len(patch)), merged), nil
 }
 
 // mergeMap merges patch into original following schema s and returns the
@@ -140,6 +143,10 @@ func mergeField(original map[string]any, k string, pv any, s *schema, deleteList
 			setPatchValue(original, k, pv)
 		}
 		return nil
+	}
+	ov, err := resolve(ov)
+	if err != nil {
+		return err
 	}
 	switch ov := ov.(type) {
 	case map[string]any:
@@ -306,6 +313,9 @@ func applySetElementOrder(original, patch map[string]any, s *schema) error {
 		pl, inPatch := patch[name]
 		var origList, patchList []any
 		if inOriginal {
+			if ov, err = resolve(ov); err != nil {
+				return err
+			}
 			if origList, ok = ov.([]any); !ok {
 				return errWrongType("array", ov)
 			}
@@ -772,7 +782,7 @@ const (
 )
 
 func kindOf(v any) jsonKind {
-	switch v.(type) {
+	switch v := v.(type) {
 	case nil:
 		return kindNull
 	case bool:
@@ -786,6 +796,12 @@ func kindOf(v any) jsonKind {
 	case map[string]any:
 		return kindObject
 	case []any:
+		return kindArray
+	case json.RawMessage:
+		// Only objects and lists are left undecoded.
+		if v[0] == '{' {
+			return kindObject
+		}
 		return kindArray
 	}
 	return kindOther

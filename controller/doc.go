@@ -1,0 +1,29 @@
+// Package controller is the reconciler SDK: what spar's built-in
+// controllers are written with, and what users write theirs with
+// (DESIGN.md, "controller").
+//
+// The pieces, each usable alone:
+//
+//   - Informer lists and watches one kind through package client and keeps
+//     an indexed local cache, calling handlers on every change. It re-watches
+//     when a watch ends and re-lists on 410 Gone.
+//   - Queue is a typed, de-duplicating, rate-limited work queue: a key is
+//     queued once however often it is added, and never processed by two
+//     workers at once.
+//   - Reconciler is the level-triggered unit of work: given a Request (a
+//     namespace and name), it reads the world from informer caches,
+//     compares it with the desired state and acts through the client.
+//   - Controller connects informers to a Reconciler through MapFuncs
+//     (Self, Owner, or any function) and runs N workers.
+//   - Manager runs many controllers over shared informers, with leader
+//     election through a Lease (only the leader reconciles), event
+//     recording, and /healthz, /readyz and /metrics.
+//
+// Objects handed out by informers are shared and read-only; copy with
+// meta.DeepCopy before changing one. Controllers never read the store:
+// everything goes through the API, so any of them can be replaced by
+// another program.
+//
+// Package controllertest starts a real API server, a client and a manager
+// for tests in a fraction of a second.
+package controller
