@@ -13,6 +13,7 @@ import (
 
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/api/protobuf"
 	"github.com/spar-dev/spar/apiserver/patch"
 	"github.com/spar-dev/spar/watch"
 )
@@ -44,11 +45,32 @@ func readBody(r *http.Request) ([]byte, error) {
 
 func checkBodyType(r *http.Request) error {
 	switch contentType(r.Header.Get("Content-Type")) {
-	case "", "application/json", "application/yaml", "*/*":
+	case "", "application/json", "application/yaml", protobuf.MediaType, "*/*":
 		return nil
 	}
 	return meta.NewStatus(http.StatusUnsupportedMediaType, meta.StatusReasonUnsupportedMediaType,
-		fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got %q)", r.Header.Get("Content-Type")))
+		fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got %q)", r.Header.Get("Content-Type")))
+}
+
+// decodeBodyInto decodes a JSON, YAML or protobuf request body into obj,
+// ignoring unknown fields: the bodies of subresources and DeleteOptions.
+// Protobuf is told apart by its magic prefix, which cannot start a JSON or
+// YAML document.
+func decodeBodyInto(body []byte, obj any) error {
+	if protobuf.IsProtobuf(body) {
+		if err := protobuf.Unmarshal(body, obj); err != nil {
+			return meta.NewBadRequest(err.Error())
+		}
+		return nil
+	}
+	data, err := api.ToJSON(body)
+	if err == nil {
+		err = api.Decode(data, obj)
+	}
+	if err != nil {
+		return meta.NewBadRequest(err.Error())
+	}
+	return nil
 }
 
 // serveResource serves a request for a resource or one of its subresources.
@@ -334,16 +356,21 @@ func (s *Server) handlePatch(ctx context.Context, w http.ResponseWriter, r *http
 }
 
 // patchError maps patch failures as Kubernetes: unsupported types 415,
-// malformed patches 400, patches that cannot apply 422.
+// malformed patches 400, patches that cannot apply 422, too many
+// operations 413, and a stored object that cannot be patched 500.
 func patchError(err error, g *registry, name string) error {
 	switch {
 	case errors.Is(err, patch.ErrUnsupported):
 		return meta.NewStatus(http.StatusUnsupportedMediaType, meta.StatusReasonUnsupportedMediaType, err.Error())
 	case errors.Is(err, patch.ErrInvalidPatch):
 		return meta.NewBadRequest(err.Error())
+	case errors.Is(err, patch.ErrTooLarge):
+		return meta.NewStatus(http.StatusRequestEntityTooLarge, meta.StatusReasonRequestEntityTooLarge, err.Error())
+	case errors.Is(err, patch.ErrCannotApply):
+		return meta.NewInvalid(g.res.GroupKind(), name, meta.FieldErrors{
+			meta.Invalid(meta.NewPath("patch"), meta.OmitValue, err.Error())})
 	}
-	return meta.NewInvalid(g.res.GroupKind(), name, meta.FieldErrors{
-		meta.Invalid(meta.NewPath("patch"), meta.OmitValue, err.Error())})
+	return meta.NewInternalError(err)
 }
 
 // decodeDeleteOptions reads DeleteOptions from the body or the query.
@@ -354,12 +381,8 @@ func decodeDeleteOptions(r *http.Request) (*meta.DeleteOptions, error) {
 		return nil, err
 	}
 	if len(body) > 0 {
-		data, err := api.ToJSON(body)
-		if err != nil {
-			return nil, meta.NewBadRequest(err.Error())
-		}
-		if err := api.Decode(data, opts); err != nil {
-			return nil, meta.NewBadRequest(err.Error())
+		if err := decodeBodyInto(body, opts); err != nil {
+			return nil, err
 		}
 	}
 	q := r.URL.Query()

@@ -15,6 +15,7 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/fields"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/api/protobuf"
 	"github.com/spar-dev/spar/apiserver/table"
 	"github.com/spar-dev/spar/store"
 	"github.com/spar-dev/spar/watch"
@@ -147,15 +148,26 @@ func storeError(err error, res *api.Resource, name string) error {
 // following fieldValidation. Warnings are returned for Warn mode.
 func (g *registry) decodeBody(body []byte, mode fieldValidation) (meta.Object, []string, error) {
 	obj := g.newObject()
-	data, err := api.ToJSON(body)
-	if err != nil {
+	decode, decodeStrict := api.Decode, api.DecodeStrict
+	data := body
+	var err error
+	if protobuf.IsProtobuf(body) {
+		// Typed client-go clients send protobuf; its magic prefix cannot
+		// start a JSON or YAML document. Custom resources speak only JSON,
+		// as in Kubernetes.
+		if g.unstructured() {
+			return nil, nil, meta.NewStatus(http.StatusUnsupportedMediaType, meta.StatusReasonUnsupportedMediaType,
+				fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got %q)", protobuf.MediaType))
+		}
+		decode, decodeStrict = protobuf.Unmarshal, decodeProtobufStrict
+	} else if data, err = api.ToJSON(body); err != nil {
 		return nil, nil, meta.NewBadRequest(err.Error())
 	}
 	var warnings []string
 	if mode == validationIgnore {
-		err = api.Decode(data, obj)
+		err = decode(data, obj)
 	} else {
-		err = api.DecodeStrict(data, obj)
+		err = decodeStrict(data, obj)
 		var se *api.StrictError
 		if errors.As(err, &se) {
 			if mode == validationStrict {
@@ -191,6 +203,16 @@ func (g *registry) decodeBody(body []byte, mode fieldValidation) (meta.Object, [
 	}
 	tm.APIVersion, tm.Kind = g.res.APIVersion(), g.res.Kind
 	return obj, warnings, nil
+}
+
+// decodeProtobufStrict is protobuf.UnmarshalStrict reporting fields spar
+// does not model as JSON's strict decoding does.
+func decodeProtobufStrict(data []byte, obj any) error {
+	err := protobuf.UnmarshalStrict(data, obj)
+	if ue, ok := errors.AsType[*protobuf.UnknownFieldsError](err); ok {
+		return &api.StrictError{Fields: ue.Fields}
+	}
+	return err
 }
 
 // checkNamespace reconciles the object's namespace with the request's.

@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"slices"
 
-	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/autoscaling"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/labels"
@@ -207,13 +206,9 @@ func (s *Server) handleScale(ctx context.Context, w http.ResponseWriter, r *http
 					return nil, patchError(err, g, info.Name)
 				}
 			}
-			jdata, err := api.ToJSON(data)
-			if err != nil {
-				return nil, meta.NewBadRequest(err.Error())
-			}
 			var want autoscaling.Scale
-			if err := api.Decode(jdata, &want); err != nil {
-				return nil, meta.NewBadRequest(err.Error())
+			if err := decodeBodyInto(data, &want); err != nil {
+				return nil, err
 			}
 			if want.Name != "" && want.Name != info.Name {
 				return nil, meta.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", want.Name, info.Name))
@@ -268,14 +263,9 @@ func (s *Server) handleBinding(ctx context.Context, w http.ResponseWriter, r *ht
 		writeError(w, err)
 		return
 	}
-	jdata, err := api.ToJSON(body)
-	if err != nil {
-		writeError(w, meta.NewBadRequest(err.Error()))
-		return
-	}
 	var b core.Binding
-	if err := api.Decode(jdata, &b); err != nil {
-		writeError(w, meta.NewBadRequest(err.Error()))
+	if err := decodeBodyInto(body, &b); err != nil {
+		writeError(w, err)
 		return
 	}
 	if err := s.bind(ctx, g, info.Namespace, info.Name, &b); err != nil {
@@ -334,12 +324,8 @@ func (s *Server) handleEviction(ctx context.Context, w http.ResponseWriter, r *h
 	}
 	var ev policy.Eviction
 	if len(body) > 0 {
-		jdata, err := api.ToJSON(body)
-		if err == nil {
-			err = api.Decode(jdata, &ev)
-		}
-		if err != nil {
-			writeError(w, meta.NewBadRequest(err.Error()))
+		if err := decodeBodyInto(body, &ev); err != nil {
+			writeError(w, err)
 			return
 		}
 	}

@@ -19,8 +19,8 @@ const OldestEmulationVersion CoordinatedLeaseStrategy = "OldestEmulationVersion"
 // Lease is a time-bounded claim on a name, held by one identity.
 type Lease struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata,omitempty"`
-	Spec            LeaseSpec `json:"spec,omitempty"`
+	meta.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
+	Spec            LeaseSpec `json:"spec,omitempty" protobuf:"bytes,2,opt,name=spec"`
 }
 
 // LeaseList is a list of Leases.
@@ -29,21 +29,21 @@ type LeaseList = meta.List[Lease]
 // LeaseSpec is the state of a Lease.
 type LeaseSpec struct {
 	// HolderIdentity is the current holder.
-	HolderIdentity *string `json:"holderIdentity,omitempty"`
+	HolderIdentity *string `json:"holderIdentity,omitempty" protobuf:"bytes,1,opt,name=holderIdentity"`
 	// LeaseDurationSeconds is how long candidates wait after RenewTime
 	// before they may take the lease over.
-	LeaseDurationSeconds *int32 `json:"leaseDurationSeconds,omitempty"`
+	LeaseDurationSeconds *int32 `json:"leaseDurationSeconds,omitempty" protobuf:"varint,2,opt,name=leaseDurationSeconds"`
 	// AcquireTime is when the current holder acquired the lease.
-	AcquireTime *meta.MicroTime `json:"acquireTime,omitempty"`
+	AcquireTime *meta.MicroTime `json:"acquireTime,omitempty" protobuf:"bytes,3,opt,name=acquireTime"`
 	// RenewTime is when the holder last renewed the lease.
-	RenewTime *meta.MicroTime `json:"renewTime,omitempty"`
+	RenewTime *meta.MicroTime `json:"renewTime,omitempty" protobuf:"bytes,4,opt,name=renewTime"`
 	// LeaseTransitions counts changes of holder.
-	LeaseTransitions *int32 `json:"leaseTransitions,omitempty"`
+	LeaseTransitions *int32 `json:"leaseTransitions,omitempty" protobuf:"varint,5,opt,name=leaseTransitions"`
 	// Strategy is how coordinated leader election picks the holder.
-	Strategy *CoordinatedLeaseStrategy `json:"strategy,omitempty"`
+	Strategy *CoordinatedLeaseStrategy `json:"strategy,omitempty" protobuf:"bytes,6,opt,name=strategy"`
 	// PreferredHolder asks the holder to step down in favour of this
 	// identity (coordinated leader election).
-	PreferredHolder *string `json:"preferredHolder,omitempty"`
+	PreferredHolder *string `json:"preferredHolder,omitempty" protobuf:"bytes,7,opt,name=preferredHolder"`
 }
 
 // Default does nothing: Lease has no defaulted fields. It exists so that

@@ -5,12 +5,12 @@ import "github.com/spar-dev/spar/api/meta"
 // ConfigMap holds non-confidential configuration as key-value pairs.
 type ConfigMap struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata,omitempty"`
+	meta.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
 	// Immutable forbids changing Data and BinaryData once set.
-	Immutable *bool             `json:"immutable,omitempty"`
-	Data      map[string]string `json:"data,omitempty"`
+	Immutable *bool             `json:"immutable,omitempty" protobuf:"varint,4,opt,name=immutable"`
+	Data      map[string]string `json:"data,omitempty" protobuf:"bytes,2,rep,name=data" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// BinaryData holds non-UTF-8 values; base64 on the wire.
-	BinaryData map[string][]byte `json:"binaryData,omitempty"`
+	BinaryData map[string][]byte `json:"binaryData,omitempty" protobuf:"bytes,3,rep,name=binaryData" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 }
 
 // ConfigMapList is a list of config maps.
@@ -19,15 +19,15 @@ type ConfigMapList = meta.List[ConfigMap]
 // Secret holds confidential data.
 type Secret struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata,omitempty"`
-	Immutable       *bool `json:"immutable,omitempty"`
+	meta.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
+	Immutable       *bool `json:"immutable,omitempty" protobuf:"varint,5,opt,name=immutable"`
 	// Data values are base64 on the wire.
-	Data map[string][]byte `json:"data,omitempty"`
+	Data map[string][]byte `json:"data,omitempty" protobuf:"bytes,2,rep,name=data" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// StringData is a write-only convenience: the server merges it into Data
 	// and never returns it.
-	StringData map[string]string `json:"stringData,omitempty"`
+	StringData map[string]string `json:"stringData,omitempty" protobuf:"bytes,4,rep,name=stringData" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// Type default: Opaque.
-	Type SecretType `json:"type,omitempty"`
+	Type SecretType `json:"type,omitempty" protobuf:"bytes,3,opt,name=type"`
 }
 
 // SecretList is a list of secrets.
@@ -67,10 +67,10 @@ const MaxSecretSize = 1 << 20
 // ServiceAccount is an identity for processes in pods.
 type ServiceAccount struct {
 	meta.TypeMeta                `json:",inline"`
-	meta.ObjectMeta              `json:"metadata,omitempty"`
-	Secrets                      []ObjectReference      `json:"secrets,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
-	ImagePullSecrets             []LocalObjectReference `json:"imagePullSecrets,omitempty"`
-	AutomountServiceAccountToken *bool                  `json:"automountServiceAccountToken,omitempty"`
+	meta.ObjectMeta              `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
+	Secrets                      []ObjectReference      `json:"secrets,omitempty" patchStrategy:"merge" patchMergeKey:"name" protobuf:"bytes,2,rep,name=secrets"`
+	ImagePullSecrets             []LocalObjectReference `json:"imagePullSecrets,omitempty" protobuf:"bytes,3,rep,name=imagePullSecrets"`
+	AutomountServiceAccountToken *bool                  `json:"automountServiceAccountToken,omitempty" protobuf:"varint,4,opt,name=automountServiceAccountToken"`
 }
 
 // ServiceAccountList is a list of service accounts.

@@ -6,25 +6,25 @@ import "github.com/spar-dev/spar/api/meta"
 // kubectl describe shows).
 type Event struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata"`
-	InvolvedObject  ObjectReference `json:"involvedObject"`
+	meta.ObjectMeta `json:"metadata" protobuf:"bytes,1,opt,name=metadata"`
+	InvolvedObject  ObjectReference `json:"involvedObject" protobuf:"bytes,2,opt,name=involvedObject"`
 	// Reason is a short CamelCase cause, e.g. "FailedScheduling".
-	Reason  string      `json:"reason,omitempty"`
-	Message string      `json:"message,omitempty"`
-	Source  EventSource `json:"source,omitempty"`
+	Reason  string      `json:"reason,omitempty" protobuf:"bytes,3,opt,name=reason"`
+	Message string      `json:"message,omitempty" protobuf:"bytes,4,opt,name=message"`
+	Source  EventSource `json:"source,omitempty" protobuf:"bytes,5,opt,name=source"`
 	// The times are encoded as null when zero, as in Kubernetes.
-	FirstTimestamp meta.Time `json:"firstTimestamp,omitempty"`
-	LastTimestamp  meta.Time `json:"lastTimestamp,omitempty"`
-	Count          int32     `json:"count,omitempty"`
+	FirstTimestamp meta.Time `json:"firstTimestamp,omitempty" protobuf:"bytes,6,opt,name=firstTimestamp"`
+	LastTimestamp  meta.Time `json:"lastTimestamp,omitempty" protobuf:"bytes,7,opt,name=lastTimestamp"`
+	Count          int32     `json:"count,omitempty" protobuf:"varint,8,opt,name=count"`
 	// Type is Normal or Warning.
-	Type      string           `json:"type,omitempty"`
-	EventTime meta.MicroTime   `json:"eventTime,omitempty"`
-	Series    *EventSeries     `json:"series,omitempty"`
-	Action    string           `json:"action,omitempty"`
-	Related   *ObjectReference `json:"related,omitempty"`
+	Type      string           `json:"type,omitempty" protobuf:"bytes,9,opt,name=type"`
+	EventTime meta.MicroTime   `json:"eventTime,omitempty" protobuf:"bytes,10,opt,name=eventTime"`
+	Series    *EventSeries     `json:"series,omitempty" protobuf:"bytes,11,opt,name=series"`
+	Action    string           `json:"action,omitempty" protobuf:"bytes,12,opt,name=action"`
+	Related   *ObjectReference `json:"related,omitempty" protobuf:"bytes,13,opt,name=related"`
 	// ReportingController and ReportingInstance have no omitempty, as in Kubernetes.
-	ReportingController string `json:"reportingComponent"`
-	ReportingInstance   string `json:"reportingInstance"`
+	ReportingController string `json:"reportingComponent" protobuf:"bytes,14,opt,name=reportingComponent"`
+	ReportingInstance   string `json:"reportingInstance" protobuf:"bytes,15,opt,name=reportingInstance"`
 }
 
 // EventList is a list of events.
@@ -38,12 +38,12 @@ const (
 
 // EventSource names the component that reported an event.
 type EventSource struct {
-	Component string `json:"component,omitempty"`
-	Host      string `json:"host,omitempty"`
+	Component string `json:"component,omitempty" protobuf:"bytes,1,opt,name=component"`
+	Host      string `json:"host,omitempty" protobuf:"bytes,2,opt,name=host"`
 }
 
 // EventSeries describes a series of repeated events.
 type EventSeries struct {
-	Count            int32          `json:"count,omitempty"`
-	LastObservedTime meta.MicroTime `json:"lastObservedTime,omitempty"`
+	Count            int32          `json:"count,omitempty" protobuf:"varint,1,opt,name=count"`
+	LastObservedTime meta.MicroTime `json:"lastObservedTime,omitempty" protobuf:"bytes,2,opt,name=lastObservedTime"`
 }

@@ -14,9 +14,9 @@ const (
 // Namespace is a scope for names and for policies.
 type Namespace struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata,omitempty"`
-	Spec            NamespaceSpec   `json:"spec,omitempty"`
-	Status          NamespaceStatus `json:"status,omitempty"`
+	meta.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
+	Spec            NamespaceSpec   `json:"spec,omitempty" protobuf:"bytes,2,opt,name=spec"`
+	Status          NamespaceStatus `json:"status,omitempty" protobuf:"bytes,3,opt,name=status"`
 }
 
 // NamespaceList is a list of namespaces.
@@ -26,7 +26,7 @@ type NamespaceList = meta.List[Namespace]
 type NamespaceSpec struct {
 	// Finalizers must be empty before the namespace is removed; the
 	// namespace controller removes "kubernetes" once the content is gone.
-	Finalizers []FinalizerName `json:"finalizers,omitempty"`
+	Finalizers []FinalizerName `json:"finalizers,omitempty" protobuf:"bytes,1,rep,name=finalizers"`
 }
 
 // FinalizerName is a namespace finalizer.
@@ -38,8 +38,8 @@ const FinalizerKubernetes FinalizerName = "kubernetes"
 // NamespaceStatus is the observed state of a namespace.
 type NamespaceStatus struct {
 	// Phase default: Active.
-	Phase      NamespacePhase       `json:"phase,omitempty"`
-	Conditions []NamespaceCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
+	Phase      NamespacePhase       `json:"phase,omitempty" protobuf:"bytes,1,opt,name=phase"`
+	Conditions []NamespaceCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type" protobuf:"bytes,2,rep,name=conditions"`
 }
 
 // NamespacePhase is Active or Terminating.
@@ -65,20 +65,20 @@ const (
 
 // NamespaceCondition is one condition of a namespace.
 type NamespaceCondition struct {
-	Type               NamespaceConditionType `json:"type"`
-	Status             ConditionStatus        `json:"status"`
-	LastTransitionTime meta.Time              `json:"lastTransitionTime,omitempty"`
-	Reason             string                 `json:"reason,omitempty"`
-	Message            string                 `json:"message,omitempty"`
+	Type               NamespaceConditionType `json:"type" protobuf:"bytes,1,opt,name=type"`
+	Status             ConditionStatus        `json:"status" protobuf:"bytes,2,opt,name=status"`
+	LastTransitionTime meta.Time              `json:"lastTransitionTime,omitempty" protobuf:"bytes,4,opt,name=lastTransitionTime"`
+	Reason             string                 `json:"reason,omitempty" protobuf:"bytes,5,opt,name=reason"`
+	Message            string                 `json:"message,omitempty" protobuf:"bytes,6,opt,name=message"`
 }
 
 // Binding assigns a pod to a node. The scheduler creates one (POST
 // pods/{name}/binding) instead of updating the pod.
 type Binding struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata,omitempty"`
+	meta.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
 	// Target is the node, as {kind: Node, name: ...}.
-	Target ObjectReference `json:"target"`
+	Target ObjectReference `json:"target" protobuf:"bytes,2,opt,name=target"`
 }
 
 // BindingList is a list of bindings (never served; bindings are create-only).

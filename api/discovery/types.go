@@ -24,13 +24,13 @@ const (
 // EndpointSlice is a subset of the endpoints of a Service.
 type EndpointSlice struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata,omitempty"`
+	meta.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
 	// AddressType is IPv4, IPv6 or FQDN; it cannot change.
-	AddressType AddressType `json:"addressType"`
+	AddressType AddressType `json:"addressType" protobuf:"bytes,4,opt,name=addressType"`
 	// Endpoints are at most 1000 per slice.
-	Endpoints []Endpoint `json:"endpoints"`
+	Endpoints []Endpoint `json:"endpoints" protobuf:"bytes,2,rep,name=endpoints"`
 	// Ports apply to every endpoint; an empty list means all ports.
-	Ports []EndpointPort `json:"ports"`
+	Ports []EndpointPort `json:"ports" protobuf:"bytes,3,rep,name=ports"`
 }
 
 // EndpointSliceList is a list of EndpointSlices.
@@ -50,21 +50,21 @@ const (
 type Endpoint struct {
 	// Addresses are interchangeable; consumers use the first. Exactly one
 	// for pod endpoints.
-	Addresses  []string           `json:"addresses"`
-	Conditions EndpointConditions `json:"conditions,omitempty"`
+	Addresses  []string           `json:"addresses" protobuf:"bytes,1,rep,name=addresses"`
+	Conditions EndpointConditions `json:"conditions,omitempty" protobuf:"bytes,2,opt,name=conditions"`
 	// Hostname is the endpoint's DNS label (a pod's hostname in a
 	// headless Service).
-	Hostname *string `json:"hostname,omitempty"`
+	Hostname *string `json:"hostname,omitempty" protobuf:"bytes,3,opt,name=hostname"`
 	// TargetRef is the pod behind the endpoint.
-	TargetRef *core.ObjectReference `json:"targetRef,omitempty"`
+	TargetRef *core.ObjectReference `json:"targetRef,omitempty" protobuf:"bytes,4,opt,name=targetRef"`
 	// DeprecatedTopology is kept for the v1beta1 topology field.
-	DeprecatedTopology map[string]string `json:"deprecatedTopology,omitempty"`
+	DeprecatedTopology map[string]string `json:"deprecatedTopology,omitempty" protobuf:"bytes,5,rep,name=deprecatedTopology" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// NodeName is the node hosting the endpoint.
-	NodeName *string `json:"nodeName,omitempty"`
+	NodeName *string `json:"nodeName,omitempty" protobuf:"bytes,6,opt,name=nodeName"`
 	// Zone is the node's topology.kubernetes.io/zone.
-	Zone *string `json:"zone,omitempty"`
+	Zone *string `json:"zone,omitempty" protobuf:"bytes,7,opt,name=zone"`
 	// Hints guide topology-aware routing.
-	Hints *EndpointHints `json:"hints,omitempty"`
+	Hints *EndpointHints `json:"hints,omitempty" protobuf:"bytes,8,opt,name=hints"`
 }
 
 // EndpointConditions is the state of an endpoint. A nil condition means
@@ -72,40 +72,40 @@ type Endpoint struct {
 type EndpointConditions struct {
 	// Ready means the endpoint should receive new traffic: it is serving
 	// and not terminating.
-	Ready *bool `json:"ready,omitempty"`
+	Ready *bool `json:"ready,omitempty" protobuf:"varint,1,opt,name=ready"`
 	// Serving means the pod is ready, regardless of termination.
-	Serving *bool `json:"serving,omitempty"`
+	Serving *bool `json:"serving,omitempty" protobuf:"varint,2,opt,name=serving"`
 	// Terminating means the pod is being deleted.
-	Terminating *bool `json:"terminating,omitempty"`
+	Terminating *bool `json:"terminating,omitempty" protobuf:"varint,3,opt,name=terminating"`
 }
 
 // EndpointHints say which zones or nodes should route to an endpoint.
 type EndpointHints struct {
-	ForZones []ForZone `json:"forZones,omitempty"`
-	ForNodes []ForNode `json:"forNodes,omitempty"`
+	ForZones []ForZone `json:"forZones,omitempty" protobuf:"bytes,1,rep,name=forZones"`
+	ForNodes []ForNode `json:"forNodes,omitempty" protobuf:"bytes,2,rep,name=forNodes"`
 }
 
 // ForZone names a zone.
 type ForZone struct {
-	Name string `json:"name"`
+	Name string `json:"name" protobuf:"bytes,1,opt,name=name"`
 }
 
 // ForNode names a node.
 type ForNode struct {
-	Name string `json:"name"`
+	Name string `json:"name" protobuf:"bytes,1,opt,name=name"`
 }
 
 // EndpointPort is a port of every endpoint in a slice.
 type EndpointPort struct {
 	// Name matches the Service port's name. Default: "".
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty" protobuf:"bytes,1,opt,name=name"`
 	// Protocol is TCP, UDP or SCTP. Default: TCP.
-	Protocol *core.Protocol `json:"protocol,omitempty"`
+	Protocol *core.Protocol `json:"protocol,omitempty" protobuf:"bytes,2,opt,name=protocol"`
 	// Port is the port number; nil means all ports.
-	Port *int32 `json:"port,omitempty"`
+	Port *int32 `json:"port,omitempty" protobuf:"varint,3,opt,name=port"`
 	// AppProtocol is the application protocol, e.g. "http" or
 	// "kubernetes.io/h2c".
-	AppProtocol *string `json:"appProtocol,omitempty"`
+	AppProtocol *string `json:"appProtocol,omitempty" protobuf:"bytes,4,opt,name=appProtocol"`
 }
 
 // Default sets each port's name to "" and protocol to TCP when unset, as

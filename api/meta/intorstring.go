@@ -12,9 +12,9 @@ import (
 // string (Kubernetes' intstr.IntOrString): container ports by number or name,
 // maxSurge as 1 or "25%".
 type IntOrString struct {
-	Type   IntOrStringType
-	IntVal int32
-	StrVal string
+	Type   IntOrStringType `protobuf:"varint,1,opt,name=type"`
+	IntVal int32           `protobuf:"varint,2,opt,name=intVal"`
+	StrVal string          `protobuf:"bytes,3,opt,name=strVal"`
 }
 
 // IntOrStringType says which field of IntOrString is set.

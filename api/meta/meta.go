@@ -8,9 +8,9 @@ type UID string
 type TypeMeta struct {
 	// Kind is the object's kind in CamelCase, e.g. "Pod". (Kind precedes
 	// apiVersion on the wire, as in Kubernetes.)
-	Kind string `json:"kind,omitempty"`
+	Kind string `json:"kind,omitempty" protobuf:"bytes,1,opt,name=kind"`
 	// APIVersion is "group/version", or just "v1" for the core group.
-	APIVersion string `json:"apiVersion,omitempty"`
+	APIVersion string `json:"apiVersion,omitempty" protobuf:"bytes,2,opt,name=apiVersion"`
 }
 
 // GetTypeMeta returns m itself; it makes every type that embeds TypeMeta
@@ -43,37 +43,37 @@ func JoinAPIVersion(group, version string) string {
 // ObjectMeta is the metadata every persisted object has.
 type ObjectMeta struct {
 	// Name is unique within a namespace (or the cluster, for cluster-scoped kinds).
-	Name string `json:"name,omitempty"`
+	Name string `json:"name,omitempty" protobuf:"bytes,1,opt,name=name"`
 	// GenerateName, when Name is empty, asks the server to pick a unique name
 	// with this prefix.
-	GenerateName string `json:"generateName,omitempty"`
+	GenerateName string `json:"generateName,omitempty" protobuf:"bytes,2,opt,name=generateName"`
 	// Namespace is empty for cluster-scoped objects.
-	Namespace string `json:"namespace,omitempty"`
+	Namespace string `json:"namespace,omitempty" protobuf:"bytes,3,opt,name=namespace"`
 	// SelfLink is deprecated and never set by spar; accepted for compatibility.
-	SelfLink string `json:"selfLink,omitempty"`
+	SelfLink string `json:"selfLink,omitempty" protobuf:"bytes,4,opt,name=selfLink"`
 	// UID is set by the server at creation.
-	UID UID `json:"uid,omitempty"`
+	UID UID `json:"uid,omitempty" protobuf:"bytes,5,opt,name=uid"`
 	// ResourceVersion is the store revision of the object's last write, as a
 	// decimal string. Clients send it back for optimistic concurrency.
-	ResourceVersion string `json:"resourceVersion,omitempty"`
+	ResourceVersion string `json:"resourceVersion,omitempty" protobuf:"bytes,6,opt,name=resourceVersion"`
 	// Generation is bumped by the server on every change to the desired state
 	// (spec), not on status or metadata changes.
-	Generation int64 `json:"generation,omitempty"`
+	Generation int64 `json:"generation,omitempty" protobuf:"varint,7,opt,name=generation"`
 	// CreationTimestamp is set by the server at creation.
-	CreationTimestamp Time `json:"creationTimestamp,omitzero"`
+	CreationTimestamp Time `json:"creationTimestamp,omitzero" protobuf:"bytes,8,opt,name=creationTimestamp"`
 	// DeletionTimestamp is set when deletion was requested but the object is
 	// held by finalizers or a grace period.
-	DeletionTimestamp *Time `json:"deletionTimestamp,omitempty"`
+	DeletionTimestamp *Time `json:"deletionTimestamp,omitempty" protobuf:"bytes,9,opt,name=deletionTimestamp"`
 	// DeletionGracePeriodSeconds is the grace period granted at deletion.
-	DeletionGracePeriodSeconds *int64            `json:"deletionGracePeriodSeconds,omitempty"`
-	Labels                     map[string]string `json:"labels,omitempty"`
-	Annotations                map[string]string `json:"annotations,omitempty"`
-	OwnerReferences            []OwnerReference  `json:"ownerReferences,omitempty" patchStrategy:"merge" patchMergeKey:"uid"`
+	DeletionGracePeriodSeconds *int64            `json:"deletionGracePeriodSeconds,omitempty" protobuf:"varint,10,opt,name=deletionGracePeriodSeconds"`
+	Labels                     map[string]string `json:"labels,omitempty" protobuf:"bytes,11,rep,name=labels" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Annotations                map[string]string `json:"annotations,omitempty" protobuf:"bytes,12,rep,name=annotations" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	OwnerReferences            []OwnerReference  `json:"ownerReferences,omitempty" patchStrategy:"merge" patchMergeKey:"uid" protobuf:"bytes,13,rep,name=ownerReferences"`
 	// Finalizers must all be removed before a deleted object disappears.
-	Finalizers []string `json:"finalizers,omitempty" patchStrategy:"merge"`
+	Finalizers []string `json:"finalizers,omitempty" patchStrategy:"merge" protobuf:"bytes,14,rep,name=finalizers"`
 	// ManagedFields is accepted and stored for compatibility with clients that
 	// send it; spar does not implement server-side apply field ownership.
-	ManagedFields []ManagedFieldsEntry `json:"managedFields,omitempty"`
+	ManagedFields []ManagedFieldsEntry `json:"managedFields,omitempty" protobuf:"bytes,17,rep,name=managedFields"`
 }
 
 // GetObjectMeta returns m itself; with TypeMeta's GetTypeMeta it makes every
@@ -83,13 +83,13 @@ func (m *ObjectMeta) GetObjectMeta() *ObjectMeta { return m }
 // ManagedFieldsEntry records a field manager's ownership, as written by
 // server-side apply in Kubernetes. spar keeps it opaque.
 type ManagedFieldsEntry struct {
-	Manager     string   `json:"manager,omitempty"`
-	Operation   string   `json:"operation,omitempty"`
-	APIVersion  string   `json:"apiVersion,omitempty"`
-	Time        *Time    `json:"time,omitempty"`
-	FieldsType  string   `json:"fieldsType,omitempty"`
-	FieldsV1    *RawJSON `json:"fieldsV1,omitempty"`
-	Subresource string   `json:"subresource,omitempty"`
+	Manager     string   `json:"manager,omitempty" protobuf:"bytes,1,opt,name=manager"`
+	Operation   string   `json:"operation,omitempty" protobuf:"bytes,2,opt,name=operation"`
+	APIVersion  string   `json:"apiVersion,omitempty" protobuf:"bytes,3,opt,name=apiVersion"`
+	Time        *Time    `json:"time,omitempty" protobuf:"bytes,4,opt,name=time"`
+	FieldsType  string   `json:"fieldsType,omitempty" protobuf:"bytes,6,opt,name=fieldsType"`
+	FieldsV1    *RawJSON `json:"fieldsV1,omitempty" protobuf:"bytes,7,opt,name=fieldsV1"`
+	Subresource string   `json:"subresource,omitempty" protobuf:"bytes,8,opt,name=subresource"`
 }
 
 // RawJSON is a JSON value kept verbatim.
@@ -116,25 +116,25 @@ func (r *RawJSON) UnmarshalJSON(data []byte) error {
 // OwnerReference points at the object that owns this one. The garbage
 // collector deletes dependents whose owners are gone.
 type OwnerReference struct {
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	Name       string `json:"name"`
-	UID        UID    `json:"uid"`
+	APIVersion string `json:"apiVersion" protobuf:"bytes,5,opt,name=apiVersion"`
+	Kind       string `json:"kind" protobuf:"bytes,1,opt,name=kind"`
+	Name       string `json:"name" protobuf:"bytes,3,opt,name=name"`
+	UID        UID    `json:"uid" protobuf:"bytes,4,opt,name=uid"`
 	// Controller marks the managing controller; at most one reference may set it.
-	Controller *bool `json:"controller,omitempty"`
+	Controller *bool `json:"controller,omitempty" protobuf:"varint,6,opt,name=controller"`
 	// BlockOwnerDeletion makes a foreground deletion of the owner wait for this object.
-	BlockOwnerDeletion *bool `json:"blockOwnerDeletion,omitempty"`
+	BlockOwnerDeletion *bool `json:"blockOwnerDeletion,omitempty" protobuf:"varint,7,opt,name=blockOwnerDeletion"`
 }
 
 // ListMeta is the metadata of a list response.
 type ListMeta struct {
-	SelfLink string `json:"selfLink,omitempty"`
+	SelfLink string `json:"selfLink,omitempty" protobuf:"bytes,1,opt,name=selfLink"`
 	// ResourceVersion is the revision the list was read at; watch from it.
-	ResourceVersion string `json:"resourceVersion,omitempty"`
+	ResourceVersion string `json:"resourceVersion,omitempty" protobuf:"bytes,2,opt,name=resourceVersion"`
 	// Continue is the token for the next page; empty on the last page.
-	Continue string `json:"continue,omitempty"`
+	Continue string `json:"continue,omitempty" protobuf:"bytes,3,opt,name=continue"`
 	// RemainingItemCount is the number of items after this page, when known.
-	RemainingItemCount *int64 `json:"remainingItemCount,omitempty"`
+	RemainingItemCount *int64 `json:"remainingItemCount,omitempty" protobuf:"varint,4,opt,name=remainingItemCount"`
 }
 
 // GetListMeta returns m itself; it makes every list type satisfy ListObject.
@@ -158,20 +158,20 @@ type ListObject interface {
 // `type PodList = meta.List[Pod]`.
 type List[T any] struct {
 	TypeMeta `json:",inline"`
-	ListMeta `json:"metadata"`
-	Items    []T `json:"items"`
+	ListMeta `json:"metadata" protobuf:"bytes,1,opt,name=metadata"`
+	Items    []T `json:"items" protobuf:"bytes,2,rep,name=items"`
 }
 
 // ObjectReference points at another object (core/v1 ObjectReference, used by
 // events, bindings and endpoints).
 type ObjectReference struct {
-	Kind            string `json:"kind,omitempty"`
-	Namespace       string `json:"namespace,omitempty"`
-	Name            string `json:"name,omitempty"`
-	UID             UID    `json:"uid,omitempty"`
-	APIVersion      string `json:"apiVersion,omitempty"`
-	ResourceVersion string `json:"resourceVersion,omitempty"`
-	FieldPath       string `json:"fieldPath,omitempty"`
+	Kind            string `json:"kind,omitempty" protobuf:"bytes,1,opt,name=kind"`
+	Namespace       string `json:"namespace,omitempty" protobuf:"bytes,2,opt,name=namespace"`
+	Name            string `json:"name,omitempty" protobuf:"bytes,3,opt,name=name"`
+	UID             UID    `json:"uid,omitempty" protobuf:"bytes,4,opt,name=uid"`
+	APIVersion      string `json:"apiVersion,omitempty" protobuf:"bytes,5,opt,name=apiVersion"`
+	ResourceVersion string `json:"resourceVersion,omitempty" protobuf:"bytes,6,opt,name=resourceVersion"`
+	FieldPath       string `json:"fieldPath,omitempty" protobuf:"bytes,7,opt,name=fieldPath"`
 }
 
 // ConditionStatus is "True", "False" or "Unknown".
@@ -187,12 +187,12 @@ const (
 // Condition is the standard condition of meta.k8s.io/v1 (used by CRDs and newer
 // kinds; core kinds have their own condition types with the same shape).
 type Condition struct {
-	Type               string          `json:"type"`
-	Status             ConditionStatus `json:"status"`
-	ObservedGeneration int64           `json:"observedGeneration,omitempty"`
-	LastTransitionTime Time            `json:"lastTransitionTime"`
-	Reason             string          `json:"reason"`
-	Message            string          `json:"message"`
+	Type               string          `json:"type" protobuf:"bytes,1,opt,name=type"`
+	Status             ConditionStatus `json:"status" protobuf:"bytes,2,opt,name=status"`
+	ObservedGeneration int64           `json:"observedGeneration,omitempty" protobuf:"varint,3,opt,name=observedGeneration"`
+	LastTransitionTime Time            `json:"lastTransitionTime" protobuf:"bytes,4,opt,name=lastTransitionTime"`
+	Reason             string          `json:"reason" protobuf:"bytes,5,opt,name=reason"`
+	Message            string          `json:"message" protobuf:"bytes,6,opt,name=message"`
 }
 
 // FindCondition returns the condition of the given type, or nil.
@@ -232,8 +232,8 @@ func SetCondition(conds *[]Condition, c Condition) bool {
 
 // Preconditions must hold for a delete to proceed.
 type Preconditions struct {
-	UID             *UID    `json:"uid,omitempty"`
-	ResourceVersion *string `json:"resourceVersion,omitempty"`
+	UID             *UID    `json:"uid,omitempty" protobuf:"bytes,1,opt,name=uid"`
+	ResourceVersion *string `json:"resourceVersion,omitempty" protobuf:"bytes,2,opt,name=resourceVersion"`
 }
 
 // DeletionPropagation says how dependents are treated when an owner is deleted.
@@ -249,14 +249,14 @@ const (
 // DeleteOptions is the optional body of a DELETE request.
 type DeleteOptions struct {
 	TypeMeta           `json:",inline"`
-	GracePeriodSeconds *int64               `json:"gracePeriodSeconds,omitempty"`
-	Preconditions      *Preconditions       `json:"preconditions,omitempty"`
-	OrphanDependents   *bool                `json:"orphanDependents,omitempty"`
-	PropagationPolicy  *DeletionPropagation `json:"propagationPolicy,omitempty"`
-	DryRun             []string             `json:"dryRun,omitempty"`
+	GracePeriodSeconds *int64               `json:"gracePeriodSeconds,omitempty" protobuf:"varint,1,opt,name=gracePeriodSeconds"`
+	Preconditions      *Preconditions       `json:"preconditions,omitempty" protobuf:"bytes,2,opt,name=preconditions"`
+	OrphanDependents   *bool                `json:"orphanDependents,omitempty" protobuf:"varint,3,opt,name=orphanDependents"`
+	PropagationPolicy  *DeletionPropagation `json:"propagationPolicy,omitempty" protobuf:"bytes,4,opt,name=propagationPolicy"`
+	DryRun             []string             `json:"dryRun,omitempty" protobuf:"bytes,5,rep,name=dryRun"`
 	// IgnoreStoreReadErrorWithClusterBreakingPotential is accepted for
 	// compatibility and ignored.
-	IgnoreStoreReadErrorWithClusterBreakingPotential *bool `json:"ignoreStoreReadErrorWithClusterBreakingPotential,omitempty"`
+	IgnoreStoreReadErrorWithClusterBreakingPotential *bool `json:"ignoreStoreReadErrorWithClusterBreakingPotential,omitempty" protobuf:"varint,6,opt,name=ignoreStoreReadErrorWithClusterBreakingPotential"`
 }
 
 // IsControlledBy reports whether obj has a controller reference to owner's UID.

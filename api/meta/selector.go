@@ -5,8 +5,8 @@ package meta
 // must match. An empty selector matches everything; a nil one, nothing.
 // Package labels turns it into a labels.Selector.
 type LabelSelector struct {
-	MatchLabels      map[string]string          `json:"matchLabels,omitempty"`
-	MatchExpressions []LabelSelectorRequirement `json:"matchExpressions,omitempty"`
+	MatchLabels      map[string]string          `json:"matchLabels,omitempty" protobuf:"bytes,1,rep,name=matchLabels" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	MatchExpressions []LabelSelectorRequirement `json:"matchExpressions,omitempty" protobuf:"bytes,2,rep,name=matchExpressions"`
 }
 
 // LabelSelectorOperator is In, NotIn, Exists or DoesNotExist.
@@ -22,7 +22,7 @@ const (
 
 // LabelSelectorRequirement is one expression of a LabelSelector.
 type LabelSelectorRequirement struct {
-	Key      string                `json:"key"`
-	Operator LabelSelectorOperator `json:"operator"`
-	Values   []string              `json:"values,omitempty"`
+	Key      string                `json:"key" protobuf:"bytes,1,opt,name=key"`
+	Operator LabelSelectorOperator `json:"operator" protobuf:"bytes,2,opt,name=operator"`
+	Values   []string              `json:"values,omitempty" protobuf:"bytes,3,rep,name=values"`
 }

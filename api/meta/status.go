@@ -62,33 +62,33 @@ const (
 // decided it to the HTTP response, and back out of the client, unchanged.
 type Status struct {
 	TypeMeta `json:",inline"`
-	ListMeta `json:"metadata"`
+	ListMeta `json:"metadata" protobuf:"bytes,1,opt,name=metadata"`
 	// Status is "Success" or "Failure".
-	Status  string         `json:"status,omitempty"`
-	Message string         `json:"message,omitempty"`
-	Reason  StatusReason   `json:"reason,omitempty"`
-	Details *StatusDetails `json:"details,omitempty"`
+	Status  string         `json:"status,omitempty" protobuf:"bytes,2,opt,name=status"`
+	Message string         `json:"message,omitempty" protobuf:"bytes,3,opt,name=message"`
+	Reason  StatusReason   `json:"reason,omitempty" protobuf:"bytes,4,opt,name=reason"`
+	Details *StatusDetails `json:"details,omitempty" protobuf:"bytes,5,opt,name=details"`
 	// Code is the HTTP status code.
-	Code int32 `json:"code,omitempty"`
+	Code int32 `json:"code,omitempty" protobuf:"varint,6,opt,name=code"`
 }
 
 // StatusDetails names the object a Status is about and the fields at fault.
 type StatusDetails struct {
-	Name              string        `json:"name,omitempty"`
-	Group             string        `json:"group,omitempty"`
-	Kind              string        `json:"kind,omitempty"`
-	UID               UID           `json:"uid,omitempty"`
-	Causes            []StatusCause `json:"causes,omitempty"`
-	RetryAfterSeconds int32         `json:"retryAfterSeconds,omitempty"`
+	Name              string        `json:"name,omitempty" protobuf:"bytes,1,opt,name=name"`
+	Group             string        `json:"group,omitempty" protobuf:"bytes,2,opt,name=group"`
+	Kind              string        `json:"kind,omitempty" protobuf:"bytes,3,opt,name=kind"`
+	UID               UID           `json:"uid,omitempty" protobuf:"bytes,6,opt,name=uid"`
+	Causes            []StatusCause `json:"causes,omitempty" protobuf:"bytes,4,rep,name=causes"`
+	RetryAfterSeconds int32         `json:"retryAfterSeconds,omitempty" protobuf:"varint,5,opt,name=retryAfterSeconds"`
 }
 
 // StatusCause is one reason a request failed, often one bad field.
 type StatusCause struct {
-	Type    CauseType `json:"reason,omitempty"`
-	Message string    `json:"message,omitempty"`
+	Type    CauseType `json:"reason,omitempty" protobuf:"bytes,1,opt,name=reason"`
+	Message string    `json:"message,omitempty" protobuf:"bytes,2,opt,name=message"`
 	// Field is the path of the offending field, e.g. "spec.replicas" or
 	// "spec.containers[0].image".
-	Field string `json:"field,omitempty"`
+	Field string `json:"field,omitempty" protobuf:"bytes,3,opt,name=field"`
 }
 
 // Error implements error.
@@ -149,8 +149,8 @@ func newStatus(code int32, reason StatusReason, msg string) *Status {
 
 // GroupKind names a kind within its API group ("" for core).
 type GroupKind struct {
-	Group string
-	Kind  string
+	Group string `protobuf:"bytes,1,opt,name=group"`
+	Kind  string `protobuf:"bytes,2,opt,name=kind"`
 }
 
 // String is "Deployment.apps", or "Pod" for the core group, as Kubernetes
@@ -164,8 +164,8 @@ func (gk GroupKind) String() string {
 
 // GroupResource names a resource within its API group.
 type GroupResource struct {
-	Group    string
-	Resource string
+	Group    string `protobuf:"bytes,1,opt,name=group"`
+	Resource string `protobuf:"bytes,2,opt,name=resource"`
 }
 
 // String is "deployments.apps", or "pods" for the core group.

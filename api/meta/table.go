@@ -82,7 +82,7 @@ type TableOptions struct {
 	// servers set it for the watch events after the first.
 	NoHeaders bool `json:"-"`
 	// IncludeObject says what TableRow.Object holds. Default: Metadata.
-	IncludeObject IncludeObjectPolicy `json:"includeObject,omitempty"`
+	IncludeObject IncludeObjectPolicy `json:"includeObject,omitempty" protobuf:"bytes,1,opt,name=includeObject"`
 }
 
 // PartialObjectMetadata is any object reduced to its metadata, with kind
@@ -90,12 +90,12 @@ type TableOptions struct {
 // the default TableRow.Object and the item of metadata-only lists.
 type PartialObjectMetadata struct {
 	TypeMeta   `json:",inline"`
-	ObjectMeta `json:"metadata,omitempty"`
+	ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
 }
 
 // PartialObjectMetadataList is a list of PartialObjectMetadata.
 type PartialObjectMetadataList struct {
 	TypeMeta `json:",inline"`
-	ListMeta `json:"metadata,omitempty"`
-	Items    []PartialObjectMetadata `json:"items"`
+	ListMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
+	Items    []PartialObjectMetadata `json:"items" protobuf:"bytes,2,rep,name=items"`
 }

@@ -103,7 +103,7 @@ func (t *MicroTime) UnmarshalJSON(data []byte) error {
 // Duration is a time.Duration serialized as a Go duration string ("1m30s"),
 // as metav1.Duration.
 type Duration struct {
-	time.Duration
+	time.Duration `protobuf:"varint,1,opt,name=duration"`
 }
 
 // MarshalJSON implements json.Marshaler.

@@ -29,16 +29,16 @@ const (
 // PriorityClass names a pod priority.
 type PriorityClass struct {
 	meta.TypeMeta   `json:",inline"`
-	meta.ObjectMeta `json:"metadata,omitempty"`
+	meta.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
 	// Value is the priority; higher runs first and may preempt lower.
-	Value int32 `json:"value"`
+	Value int32 `json:"value" protobuf:"varint,2,opt,name=value"`
 	// GlobalDefault makes this the class of pods that name none; at most
 	// one class may set it.
-	GlobalDefault bool   `json:"globalDefault,omitempty"`
-	Description   string `json:"description,omitempty"`
+	GlobalDefault bool   `json:"globalDefault,omitempty" protobuf:"varint,3,opt,name=globalDefault"`
+	Description   string `json:"description,omitempty" protobuf:"bytes,4,opt,name=description"`
 	// PreemptionPolicy is PreemptLowerPriority or Never.
 	// Default: PreemptLowerPriority.
-	PreemptionPolicy *core.PreemptionPolicy `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *core.PreemptionPolicy `json:"preemptionPolicy,omitempty" protobuf:"bytes,5,opt,name=preemptionPolicy"`
 }
 
 // PriorityClassList is a list of PriorityClasses.
