@@ -32,6 +32,8 @@ func (s *Server) builtinStrategy(res *api.Resource) Strategy {
 		return &crdStrategy{ts}
 	case meta.GroupResource{Resource: "secrets"}:
 		return &secretStrategy{ts}
+	case meta.GroupResource{Resource: "nodes"}:
+		return &nodeStrategy{ts}
 	}
 	return &ts
 }
@@ -226,4 +228,15 @@ func (s *secretStrategy) PrepareForCreate(ctx context.Context, obj meta.Object) 
 func (s *secretStrategy) PrepareForUpdate(ctx context.Context, obj, old meta.Object) {
 	s.TypedStrategy.PrepareForUpdate(ctx, obj, old)
 	mergeStringData(obj)
+}
+
+// nodeStrategy keeps the status a node agent registers its node with:
+// unlike most kinds, a Node is created with its capacity and conditions.
+type nodeStrategy struct{ TypedStrategy }
+
+func (s *nodeStrategy) PrepareForCreate(ctx context.Context, obj meta.Object) {
+	n := obj.(*core.Node)
+	status := n.Status
+	s.TypedStrategy.PrepareForCreate(ctx, obj)
+	n.Status = status
 }

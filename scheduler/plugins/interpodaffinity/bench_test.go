@@ -1,0 +1,90 @@
+package interpodaffinity
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/scheduler"
+	pt "github.com/spar-dev/spar/scheduler/plugins/plugintest"
+)
+
+// benchCluster builds 5,000 nodes in 10 zones with 10,000 pods in groups
+// of 20 (label group=gN); every pod has the given terms towards its group.
+func benchCluster(b *testing.B, decorate func(w *pt.PodWrapper, group string) *pt.PodWrapper) *pt.Handle {
+	const nodes, pods = 5000, 10000
+	ns := make([]*core.Node, nodes)
+	for i := range ns {
+		ns[i] = pt.MakeNode(fmt.Sprintf("node-%04d", i)).Zone(fmt.Sprintf("zone-%d", i%10)).Obj()
+	}
+	ps := make([]*core.Pod, pods)
+	for i := range ps {
+		g := fmt.Sprintf("g%d", i/20)
+		ps[i] = decorate(pt.MakePod(fmt.Sprintf("pod-%05d", i)).Label("group", g), g).
+			Node(ns[(i*7)%nodes].Name).Obj()
+	}
+	return pt.NewHandle(ns, ps)
+}
+
+// cycle runs PreFilter, Filter on every node, PreScore, Score on every
+// feasible node and NormalizeScore: the plugin's whole share of one
+// scheduling cycle.
+func cycle(b *testing.B, pl *InterPodAffinity, h *pt.Handle, pod *scheduler.PodInfo) {
+	ctx := context.Background()
+	state := scheduler.NewCycleState()
+	nodes := h.Snapshot().List()
+	_, st := pl.PreFilter(ctx, state, pod, nodes)
+	feasible := nodes
+	if !st.IsSkip() {
+		feasible = feasible[:0:0]
+		for _, n := range nodes {
+			if pl.Filter(ctx, state, pod, n).IsSuccess() {
+				feasible = append(feasible, n)
+			}
+		}
+	}
+	if len(feasible) == 0 {
+		b.Fatal("no feasible node")
+	}
+	if st := pl.PreScore(ctx, state, pod, feasible); st.IsSkip() {
+		return
+	}
+	scores := make([]scheduler.NodeScore, len(feasible))
+	for i, n := range feasible {
+		s, _ := pl.Score(ctx, state, pod, n)
+		scores[i] = scheduler.NodeScore{Name: n.Name(), Score: s}
+	}
+	pl.NormalizeScore(ctx, state, pod, scores)
+}
+
+func BenchmarkFilterScore(b *testing.B) {
+	for _, bc := range []struct {
+		name     string
+		decorate func(w *pt.PodWrapper, group string) *pt.PodWrapper
+	}{
+		{"NoTerms", func(w *pt.PodWrapper, _ string) *pt.PodWrapper { return w }},
+		{"RequiredAntiAffinity", func(w *pt.PodWrapper, g string) *pt.PodWrapper {
+			return w.PodAntiAffinity(pt.Term(pt.LabelHostname, "group", g))
+		}},
+		{"RequiredAffinity", func(w *pt.PodWrapper, g string) *pt.PodWrapper {
+			return w.PodAffinity(pt.Term(pt.LabelZone, "group", g))
+		}},
+		{"PreferredAffinity", func(w *pt.PodWrapper, g string) *pt.PodWrapper {
+			return w.PreferredPodAffinity(10, pt.Term(pt.LabelZone, "group", g)).
+				PreferredPodAntiAffinity(5, pt.Term(pt.LabelHostname, "group", g))
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			h := benchCluster(b, bc.decorate)
+			pl := newPlugin(b, h, "")
+			pod := scheduler.NewPodInfo(bc.decorate(pt.MakePod("incoming").Label("group", "g7"), "g7").Obj())
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				cycle(b, pl, h, pod)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/5000, "ns/node")
+		})
+	}
+}

@@ -1,0 +1,632 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/client"
+	"github.com/spar-dev/spar/controller"
+)
+
+// Handle is what plugins get from the framework: the API client, shared
+// informers, the current snapshot, and the framework's own runners for
+// plugins that simulate scheduling (preemption).
+type Handle interface {
+	// Client talks to the API server.
+	Client() *client.Client
+	// Manager gives shared informers: controller.GetInformer[T](h.Manager(), nil).
+	Manager() *controller.Manager
+	// Snapshot is the node snapshot of the current cycle (read-only).
+	Snapshot() *Snapshot
+	// Recorder writes Events.
+	Recorder() *controller.Recorder
+	// Parallelizer runs per-node work in parallel.
+	Parallelizer() Parallelizer
+	// NamespaceLabels returns a namespace's labels (nil if unknown), for
+	// affinity terms with namespace selectors.
+	NamespaceLabels(ns string) map[string]string
+	// NominatedPods returns the pods nominated to a node by preemption and
+	// not yet bound.
+	NominatedPods(nodeName string) []*PodInfo
+	// RunFilterPlugins runs every Filter plugin of the profile for one node.
+	RunFilterPlugins(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status
+	// RunPreFilterAddPod and RunPreFilterRemovePod run the PreFilter
+	// extensions of the profile (preemption's what-if).
+	RunPreFilterAddPod(ctx context.Context, state *CycleState, pod, add *PodInfo, node *NodeInfo) *Status
+	RunPreFilterRemovePod(ctx context.Context, state *CycleState, pod, remove *PodInfo, node *NodeInfo) *Status
+	// WaitingPod returns a pod held by a Permit plugin.
+	WaitingPod(uid meta.UID) (WaitingPod, bool)
+}
+
+// WaitingPod is a reserved pod a Permit plugin holds.
+type WaitingPod interface {
+	Pod() *core.Pod
+	// Allow lets the named plugin's hold go; the pod binds when no plugin
+	// holds it.
+	Allow(plugin string)
+	// Reject fails the pod's scheduling.
+	Reject(plugin, msg string)
+}
+
+type weightedScore struct {
+	ScorePlugin
+	weight int64
+}
+
+// Framework runs one profile's plugins.
+type Framework struct {
+	profile Profile
+	s       *Scheduler
+
+	preEnqueue []PreEnqueuePlugin
+	queueSort  QueueSortPlugin
+	preFilter  []PreFilterPlugin
+	filter     []FilterPlugin
+	postFilter []PostFilterPlugin
+	preScore   []PreScorePlugin
+	score      []weightedScore
+	reserve    []ReservePlugin
+	permit     []PermitPlugin
+	preBind    []PreBindPlugin
+	bind       []BindPlugin
+	postBind   []PostBindPlugin
+	// events are the cluster events each plugin registered.
+	events   map[string][]ClusterEvent
+	snapshot *Snapshot
+
+	waitingMu sync.Mutex
+	waiting   map[meta.UID]*waitingPod
+}
+
+// newFramework builds a profile's plugins from the registry.
+func newFramework(s *Scheduler, reg Registry, defaults *Plugins, p Profile) (*Framework, error) {
+	f := &Framework{profile: p, s: s, events: map[string][]ClusterEvent{}, waiting: map[meta.UID]*waitingPod{}}
+	args := map[string][]byte{}
+	for _, pc := range p.PluginConfig {
+		args[pc.Name] = pc.Args
+	}
+	pl := p.Plugins
+	if pl == nil {
+		pl = &Plugins{}
+	}
+	instances := map[string]Plugin{}
+	get := func(name string) (Plugin, error) {
+		if pi, ok := instances[name]; ok {
+			return pi, nil
+		}
+		fac, ok := reg[name]
+		if !ok {
+			return nil, fmt.Errorf("scheduler: profile %s: plugin %q is not registered", p.SchedulerName, name)
+		}
+		pi, err := fac(args[name], f)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: profile %s: plugin %s: %w", p.SchedulerName, name, err)
+		}
+		instances[name] = pi
+		if ee, ok := pi.(EnqueueExtensions); ok {
+			f.events[name] = ee.EventsToRegister()
+		}
+		return pi, nil
+	}
+	// Every extension point: its own set plus the multi-point plugins that
+	// implement it.
+	type point struct {
+		def, set PluginSet
+		add      func(Plugin, int32) bool
+	}
+	var d Plugins
+	if defaults != nil {
+		d = *defaults
+	}
+	points := []point{
+		{d.PreEnqueue, pl.PreEnqueue, func(x Plugin, _ int32) bool {
+			p, ok := x.(PreEnqueuePlugin)
+			if ok {
+				f.preEnqueue = append(f.preEnqueue, p)
+			}
+			return ok
+		}},
+		{d.QueueSort, pl.QueueSort, func(x Plugin, _ int32) bool {
+			p, ok := x.(QueueSortPlugin)
+			if ok && f.queueSort == nil {
+				f.queueSort = p
+			}
+			return ok
+		}},
+		{d.PreFilter, pl.PreFilter, func(x Plugin, _ int32) bool {
+			p, ok := x.(PreFilterPlugin)
+			if ok {
+				f.preFilter = append(f.preFilter, p)
+			}
+			return ok
+		}},
+		{d.Filter, pl.Filter, func(x Plugin, _ int32) bool {
+			p, ok := x.(FilterPlugin)
+			if ok {
+				f.filter = append(f.filter, p)
+			}
+			return ok
+		}},
+		{d.PostFilter, pl.PostFilter, func(x Plugin, _ int32) bool {
+			p, ok := x.(PostFilterPlugin)
+			if ok {
+				f.postFilter = append(f.postFilter, p)
+			}
+			return ok
+		}},
+		{d.PreScore, pl.PreScore, func(x Plugin, _ int32) bool {
+			p, ok := x.(PreScorePlugin)
+			if ok {
+				f.preScore = append(f.preScore, p)
+			}
+			return ok
+		}},
+		{d.Score, pl.Score, func(x Plugin, w int32) bool {
+			p, ok := x.(ScorePlugin)
+			if ok {
+				if w == 0 {
+					w = 1
+				}
+				f.score = append(f.score, weightedScore{p, int64(w)})
+			}
+			return ok
+		}},
+		{d.Reserve, pl.Reserve, func(x Plugin, _ int32) bool {
+			p, ok := x.(ReservePlugin)
+			if ok {
+				f.reserve = append(f.reserve, p)
+			}
+			return ok
+		}},
+		{d.Permit, pl.Permit, func(x Plugin, _ int32) bool {
+			p, ok := x.(PermitPlugin)
+			if ok {
+				f.permit = append(f.permit, p)
+			}
+			return ok
+		}},
+		{d.PreBind, pl.PreBind, func(x Plugin, _ int32) bool {
+			p, ok := x.(PreBindPlugin)
+			if ok {
+				f.preBind = append(f.preBind, p)
+			}
+			return ok
+		}},
+		{d.Bind, pl.Bind, func(x Plugin, _ int32) bool {
+			p, ok := x.(BindPlugin)
+			if ok {
+				f.bind = append(f.bind, p)
+			}
+			return ok
+		}},
+		{d.PostBind, pl.PostBind, func(x Plugin, _ int32) bool {
+			p, ok := x.(PostBindPlugin)
+			if ok {
+				f.postBind = append(f.postBind, p)
+			}
+			return ok
+		}},
+	}
+	for _, pt := range points {
+		// Plugins named for this point must implement it; multi-point
+		// ones are added where they fit.
+		for _, ref := range resolvePlugins(pt.def, PluginSet{}, pt.set) {
+			pi, err := get(ref.Name)
+			if err != nil {
+				return nil, err
+			}
+			if !pt.add(pi, ref.Weight) {
+				return nil, fmt.Errorf("scheduler: profile %s: plugin %q does not implement the extension point it is enabled at", p.SchedulerName, ref.Name)
+			}
+		}
+		for _, ref := range resolvePlugins(d.MultiPoint, pl.MultiPoint, pt.set) {
+			if inPoint(pt.set.Enabled, ref.Name) || inPoint(pt.def.Enabled, ref.Name) {
+				continue
+			}
+			pi, err := get(ref.Name)
+			if err != nil {
+				return nil, err
+			}
+			pt.add(pi, ref.Weight)
+		}
+	}
+	if f.queueSort == nil {
+		return nil, fmt.Errorf("scheduler: profile %s has no QueueSort plugin", p.SchedulerName)
+	}
+	if len(f.bind) == 0 {
+		return nil, fmt.Errorf("scheduler: profile %s has no Bind plugin", p.SchedulerName)
+	}
+	return f, nil
+}
+
+func inPoint(refs []PluginRef, name string) bool {
+	for _, r := range refs {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Handle implementation.
+
+func (f *Framework) Client() *client.Client               { return f.s.client }
+func (f *Framework) Manager() *controller.Manager         { return f.s.mgr }
+func (f *Framework) Snapshot() *Snapshot                  { return f.s.snapshot }
+func (f *Framework) Recorder() *controller.Recorder       { return f.s.recorder }
+func (f *Framework) Parallelizer() Parallelizer           { return f.s.parallel }
+func (f *Framework) NamespaceLabels(ns string) map[string]string { return f.s.namespaceLabels(ns) }
+func (f *Framework) NominatedPods(node string) []*PodInfo { return f.s.nominator.forNode(node) }
+
+// RunFilterPlugins implements Handle.
+func (f *Framework) RunFilterPlugins(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status {
+	for _, p := range f.filter {
+		if state.skipFilter[p.Name()] {
+			continue
+		}
+		if st := p.Filter(ctx, state, pod, node); !st.IsSuccess() {
+			return st.WithPlugin(p.Name())
+		}
+	}
+	return nil
+}
+
+// RunPreFilterAddPod implements Handle.
+func (f *Framework) RunPreFilterAddPod(ctx context.Context, state *CycleState, pod, add *PodInfo, node *NodeInfo) *Status {
+	for _, p := range f.preFilter {
+		if ext := p.PreFilterExtensions(); ext != nil && !state.skipFilter[p.Name()] {
+			if st := ext.AddPod(ctx, state, pod, add, node); !st.IsSuccess() {
+				return st.WithPlugin(p.Name())
+			}
+		}
+	}
+	return nil
+}
+
+// RunPreFilterRemovePod implements Handle.
+func (f *Framework) RunPreFilterRemovePod(ctx context.Context, state *CycleState, pod, remove *PodInfo, node *NodeInfo) *Status {
+	for _, p := range f.preFilter {
+		if ext := p.PreFilterExtensions(); ext != nil && !state.skipFilter[p.Name()] {
+			if st := ext.RemovePod(ctx, state, pod, remove, node); !st.IsSuccess() {
+				return st.WithPlugin(p.Name())
+			}
+		}
+	}
+	return nil
+}
+
+// WaitingPod implements Handle.
+func (f *Framework) WaitingPod(uid meta.UID) (WaitingPod, bool) {
+	f.waitingMu.Lock()
+	defer f.waitingMu.Unlock()
+	w, ok := f.waiting[uid]
+	return w, ok
+}
+
+// runPreFilter runs the PreFilter plugins; the result narrows the nodes.
+func (f *Framework) runPreFilter(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo) (*PreFilterResult, *Status) {
+	var result *PreFilterResult
+	for _, p := range f.preFilter {
+		r, st := p.PreFilter(ctx, state, pod, nodes)
+		if st.IsSkip() {
+			if state.skipFilter == nil {
+				state.skipFilter = map[string]bool{}
+			}
+			state.skipFilter[p.Name()] = true
+			continue
+		}
+		if !st.IsSuccess() {
+			return nil, st.WithPlugin(p.Name())
+		}
+		if r != nil && r.NodeNames != nil {
+			if result == nil {
+				result = &PreFilterResult{NodeNames: r.NodeNames}
+			} else {
+				both := map[string]bool{}
+				for n := range result.NodeNames {
+					if r.NodeNames[n] {
+						both[n] = true
+					}
+				}
+				result.NodeNames = both
+			}
+		}
+	}
+	return result, nil
+}
+
+// runFilterWithNominated runs the filters for a node as if the
+// higher-or-equal priority pods nominated to it were already there, as
+// Kubernetes does, so a preemptor's freed space is not taken by others.
+func (f *Framework) runFilterWithNominated(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status {
+	nominated := f.s.nominator.forNode(node.Name())
+	if len(nominated) == 0 {
+		return f.RunFilterPlugins(ctx, state, pod, node)
+	}
+	var prio int32
+	if pod.Pod.Spec.Priority != nil {
+		prio = *pod.Pod.Spec.Priority
+	}
+	added := false
+	nodeCopy := node
+	stateCopy := state
+	for _, np := range nominated {
+		if np.Pod.UID == pod.Pod.UID || np.Pod.Spec.Priority == nil || *np.Pod.Spec.Priority < prio {
+			continue
+		}
+		if !added {
+			nodeCopy = node.Clone()
+			stateCopy = state.Clone()
+			added = true
+		}
+		nodeCopy.addPod(np)
+		if st := f.RunPreFilterAddPod(ctx, stateCopy, pod, np, nodeCopy); !st.IsSuccess() {
+			return st
+		}
+	}
+	if st := f.RunFilterPlugins(ctx, stateCopy, pod, nodeCopy); !st.IsSuccess() {
+		return st
+	}
+	if added {
+		// Also fit without them, in case they never come.
+		return f.RunFilterPlugins(ctx, state, pod, node)
+	}
+	return nil
+}
+
+// findFeasible runs the filters over the nodes in parallel, starting at
+// start (round robin across cycles) and stopping once want nodes fit.
+// It returns the feasible nodes, the rejections, and how many nodes it
+// examined.
+func (f *Framework) findFeasible(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo, start, want int) ([]*NodeInfo, NodeToStatus, int) {
+	n := len(nodes)
+	feasible := make([]*NodeInfo, want)
+	var found atomic.Int64
+	var examined atomic.Int64
+	statuses := make([]*Status, n)
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if len(f.filter) == 0 {
+		m := min(want, n)
+		out := make([]*NodeInfo, 0, m)
+		for i := 0; i < m; i++ {
+			out = append(out, nodes[(start+i)%n])
+		}
+		return out, NodeToStatus{}, m
+	}
+	f.s.parallel.Until(fctx, n, func(i int) {
+		node := nodes[(start+i)%n]
+		examined.Add(1)
+		st := f.runFilterWithNominated(fctx, state, pod, node)
+		if st.IsSuccess() {
+			k := found.Add(1)
+			if k > int64(want) {
+				cancel()
+				return
+			}
+			feasible[k-1] = node
+			if k == int64(want) {
+				cancel()
+			}
+			return
+		}
+		statuses[(start+i)%n] = st
+	})
+	k := min(int(found.Load()), want)
+	out := feasible[:k]
+	rejected := NodeToStatus{}
+	for i, st := range statuses {
+		if st != nil {
+			rejected[nodes[i].Name()] = st
+		}
+	}
+	return out, rejected, int(examined.Load())
+}
+
+// runPreScore runs the PreScore plugins.
+func (f *Framework) runPreScore(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo) *Status {
+	for _, p := range f.preScore {
+		st := p.PreScore(ctx, state, pod, nodes)
+		if st.IsSkip() {
+			if state.skipScore == nil {
+				state.skipScore = map[string]bool{}
+			}
+			state.skipScore[p.Name()] = true
+			continue
+		}
+		if !st.IsSuccess() {
+			return st.WithPlugin(p.Name())
+		}
+	}
+	return nil
+}
+
+// runScore scores the nodes with every plugin (in parallel across nodes),
+// normalizes, weighs and sums.
+func (f *Framework) runScore(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo) ([]int64, *Status) {
+	totals := make([]int64, len(nodes))
+	var scores []NodeScore
+	var failed atomic.Pointer[Status]
+	for _, p := range f.score {
+		if state.skipScore[p.Name()] {
+			continue
+		}
+		if cap(scores) < len(nodes) {
+			scores = make([]NodeScore, len(nodes))
+		}
+		scores = scores[:len(nodes)]
+		f.s.parallel.Until(ctx, len(nodes), func(i int) {
+			s, st := p.Score(ctx, state, pod, nodes[i])
+			if !st.IsSuccess() {
+				failed.Store(st.WithPlugin(p.Name()))
+				return
+			}
+			scores[i] = NodeScore{Name: nodes[i].Name(), Score: s}
+		})
+		if st := failed.Load(); st != nil {
+			return nil, st
+		}
+		if ext := p.ScoreExtensions(); ext != nil {
+			if st := ext.NormalizeScore(ctx, state, pod, scores); !st.IsSuccess() {
+				return nil, st.WithPlugin(p.Name())
+			}
+		}
+		for i := range scores {
+			if scores[i].Score < MinNodeScore || scores[i].Score > MaxNodeScore {
+				return nil, NewStatus(Error, fmt.Sprintf("plugin %s returned score %d for node %s, outside [%d, %d]",
+					p.Name(), scores[i].Score, scores[i].Name, MinNodeScore, MaxNodeScore))
+			}
+			totals[i] += scores[i].Score * p.weight
+		}
+	}
+	return totals, nil
+}
+
+// selectHost picks the highest total, ties broken uniformly at random so
+// equal nodes share the load.
+func selectHost(nodes []*NodeInfo, totals []int64) *NodeInfo {
+	best, ties := -1, 0
+	for i := range nodes {
+		switch {
+		case best < 0 || totals[i] > totals[best]:
+			best, ties = i, 1
+		case totals[i] == totals[best]:
+			ties++
+			if rand.IntN(ties) == 0 {
+				best = i
+			}
+		}
+	}
+	return nodes[best]
+}
+
+// runReserve reserves; on failure it unreserves everything in reverse.
+func (f *Framework) runReserve(ctx context.Context, state *CycleState, pod *PodInfo, node string) *Status {
+	for i, p := range f.reserve {
+		if st := p.Reserve(ctx, state, pod, node); !st.IsSuccess() {
+			for j := i; j >= 0; j-- {
+				f.reserve[j].Unreserve(ctx, state, pod, node)
+			}
+			return st.WithPlugin(p.Name())
+		}
+	}
+	return nil
+}
+
+func (f *Framework) runUnreserve(ctx context.Context, state *CycleState, pod *PodInfo, node string) {
+	for i := len(f.reserve) - 1; i >= 0; i-- {
+		f.reserve[i].Unreserve(ctx, state, pod, node)
+	}
+}
+
+// waitingPod is a pod held by Permit plugins.
+type waitingPod struct {
+	pod     *core.Pod
+	mu      sync.Mutex
+	pending map[string]*time.Timer
+	done    chan *Status // receives the verdict once
+	sent    bool
+}
+
+func (w *waitingPod) Pod() *core.Pod { return w.pod }
+
+func (w *waitingPod) Allow(plugin string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if t, ok := w.pending[plugin]; ok {
+		t.Stop()
+		delete(w.pending, plugin)
+	}
+	if len(w.pending) == 0 && !w.sent {
+		w.sent = true
+		w.done <- nil
+	}
+}
+
+func (w *waitingPod) Reject(plugin, msg string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, t := range w.pending {
+		t.Stop()
+	}
+	if !w.sent {
+		w.sent = true
+		w.done <- NewStatus(Unschedulable, msg).WithPlugin(plugin)
+	}
+}
+
+// runPermit runs the Permit plugins; a Wait verdict registers the pod as
+// waiting with the longest timeout asked for.
+func (f *Framework) runPermit(ctx context.Context, state *CycleState, pod *PodInfo, node string) (*waitingPod, *Status) {
+	waits := map[string]time.Duration{}
+	for _, p := range f.permit {
+		st, d := p.Permit(ctx, state, pod, node)
+		switch {
+		case st.Code() == Wait:
+			waits[p.Name()] = d
+		case !st.IsSuccess():
+			return nil, st.WithPlugin(p.Name())
+		}
+	}
+	if len(waits) == 0 {
+		return nil, nil
+	}
+	w := &waitingPod{pod: pod.Pod, pending: map[string]*time.Timer{}, done: make(chan *Status, 1)}
+	for name, d := range waits {
+		name := name
+		w.pending[name] = time.AfterFunc(d, func() {
+			w.Reject(name, fmt.Sprintf("rejected due to timeout after waiting %v at plugin %s", d, name))
+		})
+	}
+	f.waitingMu.Lock()
+	f.waiting[pod.Pod.UID] = w
+	f.waitingMu.Unlock()
+	return w, NewStatus(Wait)
+}
+
+// waitOnPermit blocks until a waiting pod is allowed or rejected.
+func (f *Framework) waitOnPermit(ctx context.Context, w *waitingPod) *Status {
+	defer func() {
+		f.waitingMu.Lock()
+		delete(f.waiting, w.pod.UID)
+		f.waitingMu.Unlock()
+	}()
+	select {
+	case st := <-w.done:
+		return st
+	case <-ctx.Done():
+		return AsStatus(ctx.Err())
+	}
+}
+
+func (f *Framework) runPreBind(ctx context.Context, state *CycleState, pod *PodInfo, node string) *Status {
+	for _, p := range f.preBind {
+		if st := p.PreBind(ctx, state, pod, node); !st.IsSuccess() {
+			return st.WithPlugin(p.Name())
+		}
+	}
+	return nil
+}
+
+func (f *Framework) runBind(ctx context.Context, state *CycleState, pod *PodInfo, node string) *Status {
+	for _, p := range f.bind {
+		st := p.Bind(ctx, state, pod, node)
+		if st.IsSkip() {
+			continue
+		}
+		return st.WithPlugin(p.Name())
+	}
+	return NewStatus(Error, "no bind plugin bound the pod")
+}
+
+func (f *Framework) runPostBind(ctx context.Context, state *CycleState, pod *PodInfo, node string) {
+	for _, p := range f.postBind {
+		p.PostBind(ctx, state, pod, node)
+	}
+}
