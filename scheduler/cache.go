@@ -306,11 +306,11 @@ type Snapshot struct {
 	nodes map[string]*NodeInfo
 	// list holds the nodes with a Node object, interleaved across zones so
 	// that a search that stops early still sees every zone.
-	list                            []*NodeInfo
-	pos                             map[string]int // index of a node in list
-	havePodsWithAffinity            []*NodeInfo
+	list                             []*NodeInfo
+	pos                              map[string]int // index of a node in list
+	havePodsWithAffinity             []*NodeInfo
 	havePodsWithRequiredAntiAffinity []*NodeInfo
-	generation                      int64
+	generation                       int64
 }
 
 // NewSnapshot returns an empty snapshot.

@@ -256,13 +256,13 @@ func inPoint(refs []PluginRef, name string) bool {
 
 // Handle implementation.
 
-func (f *Framework) Client() *client.Client               { return f.s.client }
-func (f *Framework) Manager() *controller.Manager         { return f.s.mgr }
-func (f *Framework) Snapshot() *Snapshot                  { return f.s.snapshot }
-func (f *Framework) Recorder() *controller.Recorder       { return f.s.recorder }
-func (f *Framework) Parallelizer() Parallelizer           { return f.s.parallel }
+func (f *Framework) Client() *client.Client                      { return f.s.client }
+func (f *Framework) Manager() *controller.Manager                { return f.s.mgr }
+func (f *Framework) Snapshot() *Snapshot                         { return f.s.snapshot }
+func (f *Framework) Recorder() *controller.Recorder              { return f.s.recorder }
+func (f *Framework) Parallelizer() Parallelizer                  { return f.s.parallel }
 func (f *Framework) NamespaceLabels(ns string) map[string]string { return f.s.namespaceLabels(ns) }
-func (f *Framework) NominatedPods(node string) []*PodInfo { return f.s.nominator.forNode(node) }
+func (f *Framework) NominatedPods(node string) []*PodInfo        { return f.s.nominator.forNode(node) }
 
 // RunFilterPlugins implements Handle.
 func (f *Framework) RunFilterPlugins(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status {
