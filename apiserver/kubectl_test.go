@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,10 +34,17 @@ func newKubectl(t *testing.T, version string) *kubectlRunner {
 // run runs kubectl and returns stdout, stderr and the error.
 func (k *kubectlRunner) run(stdin string, args ...string) (string, string, error) {
 	k.t.Helper()
+	return k.runEnv(nil, stdin, args...)
+}
+
+// runEnv is run with extra environment variables.
+func (k *kubectlRunner) runEnv(env []string, stdin string, args ...string) (string, string, error) {
+	k.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, k.bin, args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+k.kubeconfig, "HOME="+k.dir, "KUBECACHEDIR="+filepath.Join(k.dir, "cache"))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -248,4 +256,90 @@ func TestKubectlVersionsSmoke(t *testing.T) {
 			contains(t, "delete", k.ok("", "delete", "deployment", "nginx"), "deleted")
 		})
 	}
+}
+
+func TestKubectlGetVariants(t *testing.T) {
+	k := newKubectl(t, "")
+	k.ok(strings.ReplaceAll(nginxDeployment, "IMAGE", "nginx:1.25"), "apply", "-f", "-")
+	k.ok("apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n", "apply", "-f", "-")
+	k.ok("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm1, namespace: other, labels: {tier: db}}\ndata: {a: b}\n", "apply", "-f", "-")
+
+	table := k.ok("", "get", "deployments")
+	contains(t, "table header", table, "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "nginx")
+	contains(t, "wide", k.ok("", "get", "deployments", "-o", "wide"), "CONTAINERS", "IMAGES", "SELECTOR", "nginx:1.25", "app=nginx")
+	contains(t, "name", k.ok("", "get", "deployments", "-o", "name"), "deployment.apps/nginx")
+	contains(t, "all namespaces", k.ok("", "get", "configmaps", "-A"), "NAMESPACE", "other", "cm1")
+	contains(t, "show labels", k.ok("", "get", "cm", "-n", "other", "--show-labels"), "tier=db")
+	contains(t, "field selector", k.ok("", "get", "cm", "-A", "--field-selector", "metadata.namespace=other", "-o", "name"), "configmap/cm1")
+	if out := k.ok("", "get", "cm", "-A", "--field-selector", "metadata.name=nope", "-o", "name"); strings.TrimSpace(out) != "" {
+		t.Errorf("field selector matched %q", out)
+	}
+	contains(t, "json", k.ok("", "get", "deploy", "nginx", "-o", "json"), `"kind": "Deployment"`, `"apiVersion": "apps/v1"`)
+	contains(t, "custom columns", k.ok("", "get", "deploy", "-o", "custom-columns=N:.metadata.name,R:.spec.replicas"), "nginx", "2")
+	contains(t, "chunked", k.ok("", "get", "namespaces", "--chunk-size=2"), "default", "kube-system", "other")
+	contains(t, "api-resources", k.ok("", "api-resources"), "deployments", "deploy", "apps/v1", "true", "Deployment")
+	contains(t, "api-versions", k.ok("", "api-versions"), "apps/v1", "v1", "rbac.authorization.k8s.io/v1")
+	contains(t, "explain", k.ok("", "explain", "deployment.spec.strategy"), "rollingUpdate", "type")
+	contains(t, "describe", k.ok("", "describe", "deployment", "nginx"), "Name:", "nginx", "Replicas:", "StrategyType:", "RollingUpdate")
+	contains(t, "get all", k.ok("", "get", "all"), "deployment.apps/nginx")
+}
+
+func TestKubectlEdit(t *testing.T) {
+	k := newKubectl(t, "")
+	k.ok("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\ndata: {color: red}\n", "apply", "-f", "-")
+	// A non-interactive editor: sed rewrites the file kubectl hands it.
+	out, errOut, err := k.runEnv([]string{"KUBE_EDITOR=sed -i s/red/blue/"}, "", "edit", "configmap", "e")
+	if err != nil {
+		t.Fatalf("edit: %v\n%s\n%s", err, out, errOut)
+	}
+	if got := k.ok("", "get", "cm", "e", "-o", "jsonpath={.data.color}"); got != "blue" {
+		t.Errorf("color after edit = %q", got)
+	}
+}
+
+func TestKubectlWatch(t *testing.T) {
+	k := newKubectl(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, k.bin, "get", "configmaps", "-w", "--output-watch-events")
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+k.kubeconfig, "HOME="+k.dir)
+	var out syncBuffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cancel()
+		cmd.Wait()
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	k.ok("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\n", "apply", "-f", "-")
+	k.ok("", "label", "cm", "watched", "x=y")
+	k.ok("", "delete", "cm", "watched")
+	for time.Now().Before(deadline) {
+		s := out.String()
+		if strings.Contains(s, "ADDED") && strings.Contains(s, "MODIFIED") && strings.Contains(s, "DELETED") {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("kubectl get -w printed:\n%s", out.String())
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
