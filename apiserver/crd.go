@@ -108,7 +108,6 @@ func (s *Server) reconcileCRD(ctx context.Context, g *registry, crd *ext.CustomR
 		if err := s.register(reg, strategy); err != nil {
 			return err
 		}
-		s.registryFor(r.Group, r.Version, r.Plural).custom = true
 	}
 	// Versions no longer served.
 	s.mu.RLock()

@@ -59,10 +59,19 @@ func (g *registry) key(ns, name string) string {
 	return g.prefix + name
 }
 
-// decode turns a stored value into an object at its revision.
+// decode turns a stored value into an object at its revision. Built-in
+// kinds are stored as protobuf (several times faster to decode than JSON,
+// which matters: every watch event and GET decodes), custom resources as
+// JSON; either is read.
 func (g *registry) decode(kv store.KV) (meta.Object, error) {
 	obj := g.newObject()
-	if err := api.Decode(kv.Value, obj); err != nil {
+	var err error
+	if protobuf.IsProtobuf(kv.Value) {
+		err = protobuf.Unmarshal(kv.Value, obj)
+	} else {
+		err = api.Decode(kv.Value, obj)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", kv.Key, err)
 	}
 	tm := obj.GetTypeMeta()
@@ -71,17 +80,20 @@ func (g *registry) decode(kv store.KV) (meta.Object, error) {
 	return obj, nil
 }
 
-// encode returns the stored form of obj: JSON without resourceVersion
-// (the store's revision is the source of truth for it).
+// encode returns the stored form of obj, without resourceVersion (the
+// store's revision is the source of truth for it): Kubernetes' protobuf
+// for built-in kinds, JSON for custom resources.
 func (g *registry) encode(obj meta.Object) ([]byte, error) {
 	om := obj.GetObjectMeta()
 	rv := om.ResourceVersion
 	om.ResourceVersion = ""
+	defer func() { om.ResourceVersion = rv }()
 	tm := obj.GetTypeMeta()
 	tm.APIVersion, tm.Kind = g.res.APIVersion(), g.res.Kind
-	b, err := json.Marshal(obj)
-	om.ResourceVersion = rv
-	return b, err
+	if g.custom {
+		return json.Marshal(obj)
+	}
+	return protobuf.Marshal(obj, tm.APIVersion, tm.Kind)
 }
 
 // objectFields returns the selectable fields of obj.

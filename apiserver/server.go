@@ -218,6 +218,7 @@ func (s *Server) Run(ctx context.Context) error {
 // register adds a resource to the served set (at start or at run time).
 func (s *Server) register(res *api.Resource, strategy Strategy) error {
 	g := &registry{s: s, res: res, strategy: strategy, prefix: storePrefix(res), newObject: res.New}
+	_, g.custom = strategy.(*crStrategy)
 	g.fieldLabels = map[string]bool{"metadata.name": true}
 	if res.Namespaced {
 		g.fieldLabels["metadata.namespace"] = true
