@@ -273,9 +273,11 @@ var builtinGroups = []func(*Scheme){
 	addDiscovery,
 	addNetworking,
 	addRBAC,
+	addAuthorization,
 	addCoordination,
 	addAPIExtensions,
 	addScheduling,
 	addStorage,
 	addPolicy,
+	addAdmissionRegistration,
 }

@@ -1,13 +1,11 @@
-// Package authn identifies the caller of an API request: the first stage of
-// the API server's request pipeline after the panic and logging filters
-// (DESIGN.md, "Data flow"). An Authenticator looks at the request
-// (certificates, bearer tokens) and returns who made it; the authorization
-// stage then decides what that user may do.
 package authn
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"slices"
+	"time"
 )
 
 // Well-known users and groups.
@@ -50,4 +48,38 @@ func WithUser(ctx context.Context, u *User) context.Context {
 func UserFrom(ctx context.Context) (*User, bool) {
 	u, ok := ctx.Value(userKey{}).(*User)
 	return u, ok
+}
+
+// Errors that authenticators wrap, so callers can tell the common reasons
+// apart with errors.Is. The message of the wrapping error says more (which
+// certificate, which token, which object).
+var (
+	// ErrExpired: the credential's validity ended.
+	ErrExpired = errors.New("credential has expired")
+	// ErrNotYetValid: the credential's validity has not begun.
+	ErrNotYetValid = errors.New("credential is not valid yet")
+	// ErrInvalid: the credential is malformed, forged, signed by an unknown
+	// authority, meant for another audience or use, or revoked.
+	ErrInvalid = errors.New("invalid credential")
+)
+
+// clone returns a copy of u that the caller may change.
+func (u *User) clone() *User {
+	c := *u
+	c.Groups = slices.Clone(u.Groups)
+	if u.Extra != nil {
+		c.Extra = make(map[string][]string, len(u.Extra))
+		for k, v := range u.Extra {
+			c.Extra[k] = slices.Clone(v)
+		}
+	}
+	return &c
+}
+
+// clock reads now, or time.Now when now is nil.
+func clock(now func() time.Time) time.Time {
+	if now != nil {
+		return now()
+	}
+	return time.Now()
 }

@@ -1,0 +1,71 @@
+package authn
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+)
+
+// Union authenticates a request with the first of its authenticators that
+// accepts it, as kube-apiserver's chain does:
+//
+//   - The authenticators are tried in order; the first that says ok wins,
+//     and its user is put in system:authenticated.
+//   - An authenticator's error does not stop the others (a valid
+//     certificate wins over a stale token sent with it), but if none accepts
+//     the request, the errors are its answer: 401, never anonymous.
+//   - A bearer token that no authenticator recognizes is an error too
+//     ("invalid bearer token").
+//   - AnonymousAccess authenticators are tried last, whatever their position,
+//     and only when the request carried no credentials at all.
+//
+// It returns ok=false with no error when the request has no credentials and
+// no anonymous access applies: the server answers 401 as well.
+type Union []Authenticator
+
+// ErrInvalidBearerToken is Union's error for a bearer token that no
+// authenticator recognizes.
+var ErrInvalidBearerToken = fmt.Errorf("%w: invalid bearer token", ErrInvalid)
+
+// AuthenticateRequest implements Authenticator.
+func (u Union) AuthenticateRequest(r *http.Request) (*User, bool, error) {
+	var errs []error
+	for _, a := range u {
+		if _, anon := a.(*AnonymousAccess); anon {
+			continue
+		}
+		user, ok, err := a.AuthenticateRequest(r)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ok {
+			return authenticated(user), true, nil
+		}
+	}
+	if len(errs) > 0 {
+		return nil, false, errors.Join(errs...)
+	}
+	if _, ok := BearerToken(r); ok {
+		return nil, false, ErrInvalidBearerToken
+	}
+	for _, a := range u {
+		if anon, ok := a.(*AnonymousAccess); ok {
+			if user, ok, _ := anon.AuthenticateRequest(r); ok {
+				return user, true, nil
+			}
+		}
+	}
+	return nil, false, nil
+}
+
+// authenticated returns user in system:authenticated.
+func authenticated(user *User) *User {
+	if user.Name == Anonymous || slices.Contains(user.Groups, AllAuthenticated) {
+		return user
+	}
+	c := user.clone()
+	c.Groups = append(c.Groups, AllAuthenticated)
+	return c
+}
