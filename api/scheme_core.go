@@ -51,7 +51,7 @@ func addCore(s *Scheme) {
 	})
 	MustRegister[core.ServiceAccount](s, Resource{
 		Version: "v1", Kind: "ServiceAccount", Plural: "serviceaccounts", Namespaced: true,
-		ShortNames: []string{"sa"},
+		ShortNames: []string{"sa"}, Subresources: []string{"token"},
 	})
 	MustRegister[core.PersistentVolume](s, Resource{
 		Version: "v1", Kind: "PersistentVolume", Plural: "persistentvolumes",

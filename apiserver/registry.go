@@ -330,7 +330,7 @@ func (g *registry) createObject(ctx context.Context, ns string, obj meta.Object,
 		d.Default()
 	}
 	g.strategy.PrepareForCreate(ctx, obj)
-	if err := g.s.admit(ctx, "create", g.res, obj, nil); err != nil {
+	if err := g.s.admit(ctx, "create", g.res, obj, nil, p.dryRun); err != nil {
 		return nil, err
 	}
 	if g.res.Namespaced {
@@ -354,7 +354,7 @@ func (g *registry) createObject(ctx context.Context, ns string, obj meta.Object,
 		release()
 		return nil, g.invalid(obj, errs)
 	}
-	if err := g.s.validateAdmission(ctx, "create", g.res, obj, nil); err != nil {
+	if err := g.s.validateAdmission(ctx, "create", g.res, obj, nil, p.dryRun); err != nil {
 		release()
 		return nil, err
 	}
@@ -481,7 +481,7 @@ func (g *registry) tryUpdate(ctx context.Context, req updateRequest) (meta.Objec
 	default:
 		g.strategy.PrepareForUpdate(ctx, obj, old)
 	}
-	if err := g.s.admit(ctx, op, g.res, obj, old); err != nil {
+	if err := g.s.admit(ctx, op, g.res, obj, old, req.params.dryRun); err != nil {
 		return nil, err
 	}
 	commit, release := func() {}, func() {}
@@ -509,7 +509,7 @@ func (g *registry) tryUpdate(ctx context.Context, req updateRequest) (meta.Objec
 		release()
 		return nil, g.invalid(obj, errs)
 	}
-	if err := g.s.validateAdmission(ctx, op, g.res, obj, old); err != nil {
+	if err := g.s.validateAdmission(ctx, op, g.res, obj, old, req.params.dryRun); err != nil {
 		release()
 		return nil, err
 	}
@@ -603,7 +603,7 @@ func (g *registry) tryDelete(ctx context.Context, ns, name string, opts *meta.De
 				"Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", *pc.ResourceVersion, om.ResourceVersion))
 		}
 	}
-	if err := g.s.validateAdmission(ctx, "delete", g.res, nil, obj); err != nil {
+	if err := g.s.validateAdmission(ctx, "delete", g.res, nil, obj, dryRun); err != nil {
 		return deleteResult{}, err
 	}
 

@@ -18,6 +18,7 @@ import (
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/apiserver/admission"
+	"github.com/spar-dev/spar/apiserver/audit"
 	"github.com/spar-dev/spar/apiserver/authn"
 	"github.com/spar-dev/spar/apiserver/authz"
 	"github.com/spar-dev/spar/apiserver/openapi"
@@ -45,8 +46,26 @@ type Config struct {
 	Authenticator authn.Authenticator
 	// Authorizer decides on requests. Default authz.AlwaysAllow.
 	Authorizer authz.Authorizer
-	// Admission runs on writes. Default: no plugins.
+	// Admission runs on writes. Default: the chain of AdmissionPlugins.
 	Admission *admission.Chain
+	// AdmissionPlugins names the built-in admission plugins to run (see
+	// admission.DefaultPlugins), reading the cluster through the server's
+	// caches; ignored when Admission is set. Default: none.
+	AdmissionPlugins []string
+	// ExtraAdmissionPlugins adds plugins by name to the registry
+	// AdmissionPlugins selects from (e.g. NodeRestriction). Default: none.
+	ExtraAdmissionPlugins map[string]admission.Factory
+	// AuditPolicy and AuditBackend turn on auditing; both are needed.
+	// Default: off.
+	AuditPolicy  *audit.Policy
+	AuditBackend audit.Backend
+	// ServiceAccountIssuer signs the tokens of the TokenRequest API
+	// (serviceaccounts/{name}/token). Default: none (the subresource
+	// answers 503).
+	ServiceAccountIssuer *authn.Issuer
+	// APIAudiences are the audiences of tokens requested without any.
+	// Default: the issuer's URL.
+	APIAudiences []string
 	// MaxMutatingInFlight and MaxReadOnlyInFlight cap concurrent requests
 	// (long-running ones not counted); excess gets 429. Defaults 200 and 400.
 	MaxMutatingInFlight int
@@ -108,6 +127,8 @@ type Server struct {
 	mutating, readOnly chan struct{}
 	services           *serviceAllocator
 	openapi            *openapi.Builder
+	admission          *admission.Chain
+	unauthorized       http.Handler
 }
 
 // New returns a server for cfg. Call Run to start its caches before
@@ -131,9 +152,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = authz.AlwaysAllow
-	}
-	if cfg.Admission == nil {
-		cfg.Admission = &admission.Chain{}
 	}
 	if cfg.MaxMutatingInFlight <= 0 {
 		cfg.MaxMutatingInFlight = 200
@@ -177,6 +195,10 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	if s.admission, err = s.buildAdmission(); err != nil {
+		return nil, err
+	}
+	s.unauthorized = s.unauthorizedHandler()
 	s.handler = s.buildHandler()
 	return s, nil
 }
@@ -207,6 +229,9 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 	}
 	if err := s.ensureSystemNamespaces(ctx); err != nil {
+		return err
+	}
+	if err := s.ensurePriorityClasses(ctx); err != nil {
 		return err
 	}
 	go s.runCRDs(ctx)
@@ -286,26 +311,26 @@ func (s *Server) registryByGR(group, resource string) *registry {
 }
 
 // admit runs the mutating admission chain.
-func (s *Server) admit(ctx context.Context, op string, res *api.Resource, obj, old meta.Object) error {
-	if len(s.cfg.Admission.Mutators) == 0 {
+func (s *Server) admit(ctx context.Context, op string, res *api.Resource, obj, old meta.Object, dryRun bool) error {
+	if len(s.admission.Mutators) == 0 {
 		return nil
 	}
-	return s.cfg.Admission.Admit(ctx, s.admissionAttributes(ctx, op, res, obj, old))
+	return s.admission.Admit(ctx, s.admissionAttributes(ctx, op, res, obj, old, dryRun))
 }
 
 // validateAdmission runs the validating admission chain.
-func (s *Server) validateAdmission(ctx context.Context, op string, res *api.Resource, obj, old meta.Object) error {
-	if len(s.cfg.Admission.Validators) == 0 {
+func (s *Server) validateAdmission(ctx context.Context, op string, res *api.Resource, obj, old meta.Object, dryRun bool) error {
+	if len(s.admission.Validators) == 0 {
 		return nil
 	}
-	return s.cfg.Admission.Validate(ctx, s.admissionAttributes(ctx, op, res, obj, old))
+	return s.admission.Validate(ctx, s.admissionAttributes(ctx, op, res, obj, old, dryRun))
 }
 
-func (s *Server) admissionAttributes(ctx context.Context, op string, res *api.Resource, obj, old meta.Object) *admission.Attributes {
+func (s *Server) admissionAttributes(ctx context.Context, op string, res *api.Resource, obj, old meta.Object, dryRun bool) *admission.Attributes {
 	a := &admission.Attributes{
 		Operation: admission.Operation(strings.ToUpper(op)),
 		Group:     res.Group, Version: res.Version, Kind: res.Kind, Resource: res.Plural,
-		Object: obj, OldObject: old,
+		Object: obj, OldObject: old, DryRun: dryRun,
 	}
 	for _, o := range []meta.Object{obj, old} {
 		if o != nil {
@@ -366,6 +391,7 @@ func (s *Server) ensureSystemNamespaces(ctx context.Context) error {
 func (s *Server) buildHandler() http.Handler {
 	var h http.Handler = http.HandlerFunc(s.route)
 	h = s.withAuthorization(h)
+	h = s.withAudit(h)
 	h = s.withAuthentication(h)
 	h = s.withInFlightLimit(h)
 	h = s.withLogAndMetrics(h)
@@ -498,7 +524,7 @@ func (s *Server) withAuthentication(next http.Handler) http.Handler {
 			if err != nil {
 				s.log.V(1).Info("authentication failed", "err", err.Error())
 			}
-			writeError(w, meta.NewUnauthorized("Unauthorized"))
+			s.unauthorized.ServeHTTP(w, r)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(authn.WithUser(r.Context(), u)))

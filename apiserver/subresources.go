@@ -50,6 +50,8 @@ func (s *Server) serveSubresource(w http.ResponseWriter, r *http.Request, info *
 		s.handleBinding(ctx, w, r, g, info)
 	case "eviction":
 		s.handleEviction(ctx, w, r, g, info)
+	case "token":
+		s.handleTokenRequest(ctx, w, r, g, info)
 	default:
 		if s.cfg.Streams != nil {
 			s.cfg.Streams.ServeHTTP(w, r)
