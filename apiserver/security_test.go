@@ -28,9 +28,9 @@ func TestAdmissionChainWired(t *testing.T) {
 	a.expect(201, "POST", "/api/v1/namespaces/default/serviceaccounts", "application/json", `{"metadata":{"name":"default"}}`)
 	var pod struct {
 		Spec struct {
-			ServiceAccountName string `json:"serviceAccountName"`
-			Tolerations        []struct{ Key string } `json:"tolerations"`
-			Priority           *int32 `json:"priority"`
+			ServiceAccountName string                  `json:"serviceAccountName"`
+			Tolerations        []struct{ Key string }  `json:"tolerations"`
+			Priority           *int32                  `json:"priority"`
 			Volumes            []struct{ Name string } `json:"volumes"`
 		} `json:"spec"`
 	}
