@@ -273,6 +273,7 @@ var builtinGroups = []func(*Scheme){
 	addDiscovery,
 	addNetworking,
 	addRBAC,
+	addAuthentication,
 	addAuthorization,
 	addCoordination,
 	addAPIExtensions,

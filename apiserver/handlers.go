@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spar-dev/spar/api"
+	"github.com/spar-dev/spar/api/authentication"
+	"github.com/spar-dev/spar/api/authorization"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/protobuf"
 	"github.com/spar-dev/spar/apiserver/patch"
@@ -89,6 +91,10 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info *Req
 	mt, err := negotiate(r)
 	if err != nil {
 		writeError(w, err)
+		return
+	}
+	if g.res.Group == authorization.GroupName || g.res.Group == authentication.GroupName {
+		s.serveReview(w, r, info, g)
 		return
 	}
 	if info.Subresource != "" {

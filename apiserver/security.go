@@ -268,3 +268,11 @@ func (s *Server) handleTokenRequest(ctx context.Context, w http.ResponseWriter, 
 	tr.Status = authentication.TokenRequestStatus{Token: tok, ExpirationTimestamp: meta.NewTime(exp)}
 	writeJSON(w, http.StatusCreated, mediaJSON, &tr)
 }
+
+// Lookup reads one object of a resource through the server's watch cache,
+// falling back to the store for objects the cache has not seen yet (a
+// missing one is a NotFound Status): how authenticators and other
+// in-process consumers read cluster state cheaply.
+func Lookup[T any](ctx context.Context, s *Server, group, resource, namespace, name string) (*T, error) {
+	return cacheLister[T](s, group, resource).Get(ctx, namespace, name)
+}

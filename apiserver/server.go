@@ -16,6 +16,7 @@ import (
 
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/api/fields"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/apiserver/admission"
 	"github.com/spar-dev/spar/apiserver/audit"
@@ -44,8 +45,20 @@ type Config struct {
 	// "system:admin" in group "system:masters" (an open server; the
 	// security stages replace it).
 	Authenticator authn.Authenticator
-	// Authorizer decides on requests. Default authz.AlwaysAllow.
+	// Authorizer decides on requests. Default: AuthorizationModes, or
+	// authz.AlwaysAllow without them.
 	Authorizer authz.Authorizer
+	// AuthorizationModes builds the authorizer from the server's caches, in
+	// order: ModeNode, ModeRBAC, ModeAlwaysAllow (kube-apiserver's
+	// --authorization-mode). With RBAC, the bootstrap roles and bindings are
+	// reconciled on start and role escalation is checked on writes.
+	// Ignored when Authorizer is set. Default: none.
+	AuthorizationModes []string
+	// ControllerIdentity, when set with RBAC, is the user every built-in
+	// controller runs as (one controller manager process); the per-controller
+	// roles are bound to it. Default: per-controller service accounts, as
+	// Kubernetes.
+	ControllerIdentity string
 	// Admission runs on writes. Default: the chain of AdmissionPlugins.
 	Admission *admission.Chain
 	// AdmissionPlugins names the built-in admission plugins to run (see
@@ -129,6 +142,9 @@ type Server struct {
 	openapi            *openapi.Builder
 	admission          *admission.Chain
 	unauthorized       http.Handler
+	loopback           *loopback
+	rbac               *authz.RBAC
+	nodeGraph          *authz.NodeGraph
 }
 
 // New returns a server for cfg. Call Run to start its caches before
@@ -149,9 +165,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Authenticator == nil {
 		admin := &authn.User{Name: "system:admin", Groups: []string{authn.SystemPrivilegedGrp, authn.AllAuthenticated}}
 		cfg.Authenticator = authn.AuthenticatorFunc(func(*http.Request) (*authn.User, bool, error) { return admin, true, nil })
-	}
-	if cfg.Authorizer == nil {
-		cfg.Authorizer = authz.AlwaysAllow
 	}
 	if cfg.MaxMutatingInFlight <= 0 {
 		cfg.MaxMutatingInFlight = 200
@@ -195,8 +208,21 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.loopback = newLoopback()
+	if s.cfg.Authorizer == nil {
+		if err := s.buildAuthorizer(); err != nil {
+			return nil, err
+		}
+		if s.cfg.Authorizer == nil {
+			s.cfg.Authorizer = authz.AlwaysAllow
+		}
+	}
 	if s.admission, err = s.buildAdmission(); err != nil {
 		return nil, err
+	}
+	if s.rbac != nil {
+		// Escalation prevention is part of RBAC, not a plugin to turn off.
+		s.admission.Validators = append(s.admission.Validators, admission.ValidatorFunc(s.rbac.ValidateEscalation))
 	}
 	s.unauthorized = s.unauthorizedHandler()
 	s.handler = s.buildHandler()
@@ -232,6 +258,9 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	}
 	if err := s.ensurePriorityClasses(ctx); err != nil {
+		return err
+	}
+	if err := s.startAuthorization(ctx); err != nil {
 		return err
 	}
 	go s.runCRDs(ctx)
@@ -519,7 +548,10 @@ func (s *Server) withInFlightLimit(next http.Handler) http.Handler {
 
 func (s *Server) withAuthentication(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, ok, err := s.cfg.Authenticator.AuthenticateRequest(r)
+		u, ok, err := s.loopback.AuthenticateRequest(r)
+		if !ok {
+			u, ok, err = s.cfg.Authenticator.AuthenticateRequest(r)
+		}
 		if err != nil || !ok {
 			if err != nil {
 				s.log.V(1).Info("authentication failed", "err", err.Error())
@@ -539,6 +571,23 @@ func (s *Server) withAuthorization(next http.Handler) http.Handler {
 			User: u, Verb: info.Verb, ResourceRequest: info.IsResourceRequest,
 			APIGroup: info.APIGroup, APIVersion: info.APIVersion, Resource: info.Resource,
 			Subresource: info.Subresource, Namespace: info.Namespace, Name: info.Name, Path: r.URL.Path,
+		}
+		if info.IsResourceRequest {
+			// As Kubernetes: a namespace's own requests are in its namespace
+			// (so a namespace admin may get it), a list or watch of one name
+			// is about that name, and field selectors are visible to the
+			// node authorizer (a kubelet watching its pods).
+			if info.Resource == "namespaces" && info.Name != "" {
+				a.Namespace = info.Name
+			}
+			if fs := r.URL.Query().Get("fieldSelector"); fs != "" {
+				if sel, err := fields.Parse(fs); err == nil {
+					a.FieldSelector = sel
+					if n, ok := sel.RequiresExactMatch("metadata.name"); ok && (info.Verb == "list" || info.Verb == "watch") && a.Name == "" {
+						a.Name = n
+					}
+				}
+			}
 		}
 		d, reason, err := s.cfg.Authorizer.Authorize(r.Context(), a)
 		if err != nil || d != authz.Allow {

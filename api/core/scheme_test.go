@@ -37,7 +37,7 @@ func TestCoreResources(t *testing.T) {
 			[]string{"create", "delete", "get", "list", "patch", "update", "watch"}, []string{"status", "finalize"}, core.Namespace{}},
 		{"cm", "ConfigMap", "configmaps", "configmap", true, []string{"cm"}, nil, all, nil, core.ConfigMap{}},
 		{"secret", "Secret", "secrets", "secret", true, nil, nil, all, nil, core.Secret{}},
-		{"sa", "ServiceAccount", "serviceaccounts", "serviceaccount", true, []string{"sa"}, nil, all, nil, core.ServiceAccount{}},
+		{"sa", "ServiceAccount", "serviceaccounts", "serviceaccount", true, []string{"sa"}, nil, all, []string{"token"}, core.ServiceAccount{}},
 		{"pv", "PersistentVolume", "persistentvolumes", "persistentvolume", false, []string{"pv"}, nil, all, []string{"status"}, core.PersistentVolume{}},
 		{"pvc", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, []string{"pvc"}, nil, all, []string{"status"}, core.PersistentVolumeClaim{}},
 		{"ev", "Event", "events", "event", true, []string{"ev"}, nil, all, nil, core.Event{}},

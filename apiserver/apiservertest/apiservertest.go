@@ -15,6 +15,7 @@ import (
 	"github.com/go-logr/logr"
 
 	"github.com/spar-dev/spar/apiserver"
+	"github.com/spar-dev/spar/apiserver/secure"
 	"github.com/spar-dev/spar/store"
 	"github.com/spar-dev/spar/store/bolt"
 )
@@ -30,6 +31,8 @@ type Server struct {
 	Store store.Store
 	// Dir is the test's data directory.
 	Dir string
+	// Setup is the security setup of a Secure server (nil otherwise).
+	Setup *secure.Setup
 }
 
 // Options tune Start. The zero value is the defaults.
@@ -42,6 +45,12 @@ type Options struct {
 	Sync bool
 	// Logger receives the server's logs. Default: discard.
 	Logger logr.Logger
+	// Secure serves TLS with the full security configuration of package
+	// secure (PKI, x509 and token authentication, Node and RBAC
+	// authorization, admission, audit, encryption at rest); Kubeconfig is
+	// then the admin's (system:masters). Default false: plain HTTP, every
+	// request an admin.
+	Secure bool
 }
 
 // Start starts a server that stops when the test ends.
@@ -63,13 +72,25 @@ func Start(t testing.TB, opts *Options) *Server {
 	if cfg.Logger.GetSink() == nil {
 		cfg.Logger = opts.Logger
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sec *secure.Setup
+	if opts.Secure {
+		if sec, err = secure.Configure(&cfg, secure.Options{Dir: dir, ServerURL: "https://" + ln.Addr().String()}); err != nil {
+			t.Fatal(err)
+		}
+		if sec.Audit != nil {
+			t.Cleanup(func() { sec.Audit.Close() })
+		}
+	}
 	srv, err := apiserver.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	if sec != nil {
+		sec.Attach(srv)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	runDone := make(chan struct{})
@@ -84,11 +105,19 @@ func Start(t testing.TB, opts *Options) *Server {
 		t.Fatal("apiservertest: the server was not ready after 30s")
 	}
 	hs := &http.Server{Handler: srv.Handler()}
-	go hs.Serve(ln)
-	s := &Server{Server: srv, URL: "http://" + ln.Addr().String(), Store: cfg.Store, Dir: dir}
-	s.Kubeconfig = filepath.Join(dir, "admin.kubeconfig")
-	if err := apiserver.WriteKubeconfig(s.Kubeconfig, s.URL); err != nil {
-		t.Fatal(err)
+	s := &Server{Server: srv, Store: cfg.Store, Dir: dir, Setup: sec}
+	if sec != nil {
+		hs.TLSConfig = sec.TLSConfig
+		go hs.ServeTLS(ln, "", "")
+		s.URL = "https://" + ln.Addr().String()
+		s.Kubeconfig = sec.AdminKubeconfig
+	} else {
+		go hs.Serve(ln)
+		s.URL = "http://" + ln.Addr().String()
+		s.Kubeconfig = filepath.Join(dir, "admin.kubeconfig")
+		if err := apiserver.WriteKubeconfig(s.Kubeconfig, s.URL); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Cleanup(func() {
 		hs.Close()

@@ -1,12 +1,10 @@
-// Package authz decides whether an authenticated user may make an API
-// request: the stage of the API server's pipeline after authentication
-// (DESIGN.md, "Data flow"). An Authorizer sees the request's attributes —
-// user, verb, resource, namespace, name — never the body.
 package authz
 
 import (
 	"context"
 
+	"github.com/spar-dev/spar/api/fields"
+	"github.com/spar-dev/spar/api/rbac"
 	"github.com/spar-dev/spar/apiserver/authn"
 )
 
@@ -33,6 +31,11 @@ type Attributes struct {
 	Subresource     string
 	Namespace       string
 	Name            string
+	// FieldSelector is the list or watch's field selector, nil if none. It
+	// can only narrow a request: the node authorizer lets a kubelet list
+	// the pods of spec.nodeName=<itself>, and a list with
+	// metadata.name=<n> counts as a read of n.
+	FieldSelector fields.Selector
 	// Path is the URL path, for non-resource requests.
 	Path string
 }
@@ -55,3 +58,11 @@ func (f AuthorizerFunc) Authorize(ctx context.Context, a Attributes) (Decision, 
 var AlwaysAllow Authorizer = AuthorizerFunc(func(context.Context, Attributes) (Decision, string, error) {
 	return Allow, "", nil
 })
+
+// RuleResolver lists the rules a user holds in a namespace, for
+// SelfSubjectRulesReview (kubectl auth can-i --list). Resource and
+// non-resource rules come in one list. incomplete is true when the
+// resolver cannot list everything it would allow.
+type RuleResolver interface {
+	RulesFor(ctx context.Context, u *authn.User, namespace string) (rules []rbac.PolicyRule, incomplete bool, err error)
+}

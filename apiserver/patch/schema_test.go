@@ -16,6 +16,8 @@ import (
 // ("package Type field strategy mergeKey"). Every one must be on the spar
 // types, and no other.
 var upstreamTags = []string{
+	"admissionregistration MutatingWebhookConfiguration webhooks merge name",
+	"admissionregistration ValidatingWebhookConfiguration webhooks merge name",
 	"apiextensions JSONSchemaProps x-kubernetes-validations merge rule",
 	"apps DaemonSetStatus conditions merge type",
 	"apps DeploymentSpec strategy retainKeys ",
