@@ -72,6 +72,13 @@ func (c *cluster) fails(kubeconfig, stdin string, args ...string) string {
 // writes a kubeconfig for it.
 func (c *cluster) userKubeconfig(user string, groups ...string) string {
 	c.t.Helper()
+	return c.signedKubeconfig(c.srv.Setup.PKI, user, groups...)
+}
+
+// signedKubeconfig is userKubeconfig with the certificate signed by ca
+// (the kubeconfig still trusts the cluster's CA).
+func (c *cluster) signedKubeconfig(ca *pki.PKI, user string, groups ...string) string {
+	c.t.Helper()
 	key, err := pki.GenerateKey()
 	if err != nil {
 		c.t.Fatal(err)
@@ -85,7 +92,7 @@ func (c *cluster) userKubeconfig(user string, groups ...string) string {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	certPEM, err := c.srv.Setup.PKI.Sign(csr, []pki.Usage{"digital signature", "client auth"}, time.Hour)
+	certPEM, err := ca.Sign(csr, []pki.Usage{"digital signature", "client auth"}, time.Hour)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -203,6 +210,14 @@ func TestAnonymousAndUnknownClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := c.fails(path, "", "get", "pods")
+	wantContains(t, out, "error: You must be logged in to the server")
+
+	// A certificate for system:masters from a CA the server does not trust.
+	other, err := pki.Bootstrap(pki.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = c.fails(c.signedKubeconfig(other, "mallory", "system:masters"), "", "get", "pods")
 	wantContains(t, out, "error: You must be logged in to the server")
 }
 
