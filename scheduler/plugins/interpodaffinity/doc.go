@@ -13,6 +13,15 @@
 // few map lookups per node, in parallel across nodes. PreFilter's AddPod
 // and RemovePod update the counts incrementally for preemption's what-if.
 //
+// Matching terms against every pod costs a few cache misses per pod, and
+// consecutive pods of a workload share their terms and labels: the per-node
+// results (matching pods per term, existing pods' anti-affinity towards
+// the pod's labels, score contributions) are remembered by what decides
+// them and by the cache's node generation (scheduler.NodeInfo.Generation,
+// new on every change), so a cycle recomputes only the nodes that changed.
+// Terms with namespace selectors, which namespace labels decide, are not
+// remembered.
+//
 // PreScore/Score weigh the preferred terms both ways (the incoming pod's
 // towards existing pods, and existing pods' towards it, plus existing
 // pods' required affinity with Args.HardPodAffinityWeight), normalized to

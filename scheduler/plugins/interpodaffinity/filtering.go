@@ -3,9 +3,11 @@ package interpodaffinity
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
+	"slices"
+	"strings"
 
 	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/api/labels"
 	"github.com/spar-dev/spar/scheduler"
 )
 
@@ -63,6 +65,8 @@ type preFilterState struct {
 	antiAffinityCounts topologyCounts
 
 	pod *scheduler.PodInfo
+	// selfMatch: the pod matches all its own required affinity terms.
+	selfMatch bool
 	// nsLabels are the labels of the incoming pod's namespace, for existing
 	// pods' terms with namespace selectors.
 	nsLabels map[string]string
@@ -107,7 +111,8 @@ func (pl *InterPodAffinity) PreFilter(ctx context.Context, state *scheduler.Cycl
 	if len(pod.RequiredAffinity) == 0 && len(pod.RequiredAntiAffinity) == 0 && len(withAnti) == 0 {
 		return nil, scheduler.NewStatus(scheduler.Skip)
 	}
-	s := &preFilterState{pod: pod, nsLabels: pl.h.NamespaceLabels(pod.Pod.Namespace), pl: pl}
+	s := &preFilterState{pod: pod, nsLabels: pl.h.NamespaceLabels(pod.Pod.Namespace), pl: pl,
+		selfMatch: pl.matchesAllIncomingTerms(pod.RequiredAffinity, pod.Pod)}
 	s.existingAntiAffinityCounts = pl.existingAntiAffinityCounts(ctx, s, withAnti)
 	s.affinityCounts, s.antiAffinityCounts = pl.incomingCounts(ctx, s, nodes)
 	state.Write(preFilterStateKey, s)
@@ -115,77 +120,113 @@ func (pl *InterPodAffinity) PreFilter(ctx context.Context, state *scheduler.Cycl
 }
 
 // existingAntiAffinityCounts counts, per domain, the existing pods whose
-// required anti-affinity selects the incoming pod.
+// required anti-affinity selects the incoming pod. Per node, the matching
+// terms' topology keys are remembered by the incoming pod's namespace and
+// labels (the namespace's labels too), which consecutive pods of a
+// workload share.
 func (pl *InterPodAffinity) existingAntiAffinityCounts(ctx context.Context, s *preFilterState, nodes []*scheduler.NodeInfo) topologyCounts {
-	perNode := make([]topologyCounts, len(nodes))
-	var found atomic.Int32
-	pl.h.Parallelizer().Until(ctx, len(nodes), func(i int) {
-		n := nodes[i]
-		var m topologyCounts
+	key := "existing\x00" + s.pod.Pod.Namespace + "\x00" + labels.Set(s.pod.Pod.Labels).String() + "\x00" + labels.Set(s.nsLabels).String()
+	keys := pl.existing.values(ctx, pl.h.Parallelizer(), key, nodes, func(n *scheduler.NodeInfo) []string {
+		var out []string
 		for _, p := range n.PodsWithRequiredAntiAffinity {
 			for j := range p.RequiredAntiAffinity {
-				t := &p.RequiredAntiAffinity[j]
-				if t.Matches(s.pod.Pod, s.nsLabels) {
-					if m == nil {
-						m = topologyCounts{}
-					}
-					m.inc(t.TopologyKey, n.Node, 1)
+				if t := &p.RequiredAntiAffinity[j]; t.Matches(s.pod.Pod, s.nsLabels) {
+					out = append(out, t.TopologyKey)
 				}
 			}
 		}
-		if len(m) > 0 {
-			perNode[found.Add(1)-1] = m
-		}
+		return out
 	})
 	out := topologyCounts{}
-	for _, m := range perNode[:found.Load()] {
-		out.add(m)
+	for i, ks := range keys {
+		for _, k := range ks {
+			out.inc(k, nodes[i].Node, 1)
+		}
 	}
 	return out
 }
 
 // incomingCounts counts, per domain, the existing pods matching the
 // incoming pod's required affinity (all terms) and anti-affinity (each
-// term) terms.
+// term) terms. Per node, the number of matching pods is remembered by term
+// (terms with a namespace selector, which namespace labels decide, are not
+// remembered).
 func (pl *InterPodAffinity) incomingCounts(ctx context.Context, s *preFilterState, nodes []*scheduler.NodeInfo) (topologyCounts, topologyCounts) {
 	aff, anti := topologyCounts{}, topologyCounts{}
-	if len(s.pod.RequiredAffinity) == 0 && len(s.pod.RequiredAntiAffinity) == 0 {
-		return aff, anti
+	if terms := s.pod.RequiredAffinity; len(terms) > 0 {
+		counts := pl.perNode(ctx, "affinity", terms, nodes, func(p *core.Pod) bool { return pl.matchesAllIncomingTerms(terms, p) })
+		for i := range terms {
+			pl.addByDomain(ctx, aff, terms[i].TopologyKey, nodes, counts)
+		}
 	}
-	type pair struct{ aff, anti topologyCounts }
-	perNode := make([]pair, len(nodes))
-	var found atomic.Int32
-	pl.h.Parallelizer().Until(ctx, len(nodes), func(i int) {
-		n := nodes[i]
-		var a, an topologyCounts
-		for _, p := range n.Pods {
-			if pl.matchesAllIncomingTerms(s.pod.RequiredAffinity, p.Pod) {
-				if a == nil {
-					a = topologyCounts{}
-				}
-				for j := range s.pod.RequiredAffinity {
-					a.inc(s.pod.RequiredAffinity[j].TopologyKey, n.Node, 1)
-				}
-			}
-			for j := range s.pod.RequiredAntiAffinity {
-				t := &s.pod.RequiredAntiAffinity[j]
-				if pl.matchesIncomingTerm(t, p.Pod) {
-					if an == nil {
-						an = topologyCounts{}
-					}
-					an.inc(t.TopologyKey, n.Node, 1)
-				}
-			}
-		}
-		if len(a) > 0 || len(an) > 0 {
-			perNode[found.Add(1)-1] = pair{a, an}
-		}
-	})
-	for _, p := range perNode[:found.Load()] {
-		aff.add(p.aff)
-		anti.add(p.anti)
+	for i := range s.pod.RequiredAntiAffinity {
+		t := &s.pod.RequiredAntiAffinity[i]
+		counts := pl.perNode(ctx, "anti", s.pod.RequiredAntiAffinity[i:i+1], nodes, func(p *core.Pod) bool { return pl.matchesIncomingTerm(t, p) })
+		pl.addByDomain(ctx, anti, t.TopologyKey, nodes, counts)
 	}
 	return aff, anti
+}
+
+// perNode counts the pods of each node that match, remembered under the
+// terms' identity unless a term has a namespace selector.
+func (pl *InterPodAffinity) perNode(ctx context.Context, kind string, terms []scheduler.AffinityTerm, nodes []*scheduler.NodeInfo, match func(*core.Pod) bool) []int32 {
+	compute := func(n *scheduler.NodeInfo) int32 {
+		var c int32
+		for _, p := range n.Pods {
+			if match(p.Pod) {
+				c++
+			}
+		}
+		return c
+	}
+	key, ok := termsKey(kind, terms)
+	if !ok {
+		out := make([]int32, len(nodes))
+		pl.h.Parallelizer().Until(ctx, len(nodes), func(i int) { out[i] = compute(nodes[i]) })
+		return out
+	}
+	return pl.counts.values(ctx, pl.h.Parallelizer(), key, nodes, compute)
+}
+
+// addByDomain adds each node's count to its domain of key.
+func (pl *InterPodAffinity) addByDomain(ctx context.Context, m topologyCounts, key string, nodes []*scheduler.NodeInfo, counts []int32) {
+	ids, names := pl.domains.of(ctx, pl.h.Parallelizer(), key, nodes)
+	var perDomain []int64
+	for i, c := range counts {
+		if c == 0 || ids[i] < 0 {
+			continue
+		}
+		if perDomain == nil {
+			perDomain = make([]int64, len(names))
+		}
+		perDomain[ids[i]] += int64(c)
+	}
+	for id, c := range perDomain {
+		if c != 0 {
+			m[topologyPair{key, names[id]}] += c
+		}
+	}
+}
+
+// termsKey identifies what terms select (not their topology keys); false
+// for terms with a namespace selector.
+func termsKey(kind string, terms []scheduler.AffinityTerm) (string, bool) {
+	var b strings.Builder
+	b.WriteString(kind)
+	for i := range terms {
+		t := &terms[i]
+		if t.NamespaceSelector != nil {
+			return "", false
+		}
+		ns := make([]string, 0, len(t.Namespaces))
+		for n := range t.Namespaces {
+			ns = append(ns, n)
+		}
+		slices.Sort(ns)
+		// Nothing and Everything both print as "": Empty tells them apart.
+		fmt.Fprintf(&b, "\x00%s\x00%t\x00%s", strings.Join(ns, ","), t.Selector.Empty(), t.Selector.String())
+	}
+	return b.String(), true
 }
 
 // PreFilterExtensions implements scheduler.PreFilterPlugin.
@@ -263,7 +304,7 @@ func (s *preFilterState) satisfiesPodAffinity(node *core.Node) bool {
 	if podsExist {
 		return true
 	}
-	return len(s.affinityCounts) == 0 && s.pl.matchesAllIncomingTerms(s.pod.RequiredAffinity, s.pod.Pod)
+	return len(s.affinityCounts) == 0 && s.selfMatch
 }
 
 // satisfiesPodAntiAffinity: no domain of the node holds a pod the

@@ -46,7 +46,11 @@ func newPlugin(t testing.TB, h *pt.Handle, args string) *InterPodAffinity {
 // verdict as "ok", "skip" (PreFilter skipped) or "<code>: <reason>".
 func filter(t *testing.T, h *pt.Handle, pod *core.Pod) map[string]string {
 	t.Helper()
-	pl := newPlugin(t, h, "")
+	return filterWith(t, newPlugin(t, h, ""), h, pod)
+}
+
+func filterWith(t *testing.T, pl *InterPodAffinity, h *pt.Handle, pod *core.Pod) map[string]string {
+	t.Helper()
 	state := scheduler.NewCycleState()
 	pi := scheduler.NewPodInfo(pod)
 	_, st := pl.PreFilter(context.Background(), state, pi, h.Snapshot().List())
@@ -298,7 +302,11 @@ func TestFilterWithoutPreFilter(t *testing.T) {
 // scores runs PreScore, Score and NormalizeScore over every node.
 func scores(t *testing.T, h *pt.Handle, args string, pod *core.Pod) (map[string]int64, bool) {
 	t.Helper()
-	pl := newPlugin(t, h, args)
+	return scoresWith(t, newPlugin(t, h, args), h, pod)
+}
+
+func scoresWith(t *testing.T, pl *InterPodAffinity, h *pt.Handle, pod *core.Pod) (map[string]int64, bool) {
+	t.Helper()
 	ctx := context.Background()
 	state := scheduler.NewCycleState()
 	pi := scheduler.NewPodInfo(pod)
@@ -488,5 +496,50 @@ func TestEventsToRegister(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("event %+v: registered %v, want %v", tc.e, got, tc.want)
 		}
+	}
+}
+
+// TestRememberedResultsFollowTheSnapshot: per-node results are remembered
+// between cycles; pods and nodes added, removed or relabelled in between
+// must show, in Filter and in Score.
+func TestRememberedResultsFollowTheSnapshot(t *testing.T) {
+	h := pt.NewHandle(threeNodes(), nil)
+	pl := newPlugin(t, h, "")
+	anti := pt.MakePod("w").Label("app", "web").PodAntiAffinity(pt.Term(zone, "app", "web")).Obj()
+	aff := pt.MakePod("api").PodAffinity(pt.Term(host, "app", "db")).Obj()
+	check := func(step string, pod *core.Pod, want map[string]string) {
+		t.Helper()
+		if got := filterWith(t, pl, h, pod); !maps.Equal(got, want) {
+			t.Errorf("%s: got %v\nwant %v", step, got, want)
+		}
+	}
+	check("empty", anti, map[string]string{"n1": "ok", "n2": "ok", "n3": "ok"})
+	web := pt.MakePod("web-0").Label("app", "web").Node("n3").Obj()
+	h.AddPod(web)
+	check("web in zone b", anti, map[string]string{"n1": "ok", "n2": "ok", "n3": antiAffinityFail})
+	// An existing pod with anti-affinity towards web pods.
+	h.AddPod(pt.MakePod("loner").Label("app", "loner").Node("n1").PodAntiAffinity(pt.Term(host, "app", "web")).Obj())
+	check("loner on n1", anti, map[string]string{"n1": existingFail, "n2": "ok", "n3": antiAffinityFail})
+	h.RemovePod(web)
+	check("web gone", anti, map[string]string{"n1": existingFail, "n2": "ok", "n3": "ok"})
+	h.AddNode(pt.MakeNode("n2").Zone("b").Obj())
+	h.AddPod(web)
+	check("n2 moved to zone b", anti, map[string]string{"n1": existingFail, "n2": antiAffinityFail, "n3": antiAffinityFail})
+
+	check("no db", aff, map[string]string{"n1": affinityFail, "n2": affinityFail, "n3": affinityFail})
+	db := pt.MakePod("db").Label("app", "db").Node("n2").Obj()
+	h.AddPod(db)
+	check("db on n2", aff, map[string]string{"n1": affinityFail, "n2": "ok", "n3": affinityFail})
+
+	pref := pt.MakePod("p").PreferredPodAffinity(1, pt.Term(zone, "app", "db")).Obj()
+	got, _ := scoresWith(t, pl, h, pref)
+	if want := map[string]int64{"n1": 0, "n2": 100, "n3": 100}; !maps.Equal(got, want) {
+		t.Errorf("scores with db in zone b: got %v, want %v", got, want)
+	}
+	h.RemovePod(db)
+	h.AddPod(pt.MakePod("db").Label("app", "db").Node("n1").Obj())
+	got, _ = scoresWith(t, pl, h, pref)
+	if want := map[string]int64{"n1": 100, "n2": 0, "n3": 0}; !maps.Equal(got, want) {
+		t.Errorf("scores with db in zone a: got %v, want %v", got, want)
 	}
 }

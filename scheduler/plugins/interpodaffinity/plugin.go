@@ -40,6 +40,14 @@ type InterPodAffinity struct {
 	h                  scheduler.Handle
 	hardWeight         int32
 	ignoreExistingPref bool
+
+	// Per-node results remembered across cycles (see nodeMemo): pods
+	// matching the incoming pod's terms, existing pods' anti-affinity
+	// towards it, score contributions, and nodes' topology domains.
+	counts   *nodeMemo[int32]
+	existing *nodeMemo[[]string]
+	scores   *nodeMemo[[]weight]
+	domains  *domains
 }
 
 var (
@@ -66,7 +74,8 @@ func New(args json.RawMessage, h scheduler.Handle) (scheduler.Plugin, error) {
 	if w < 0 || w > 100 {
 		return nil, fmt.Errorf("%s args: hardPodAffinityWeight: Invalid value: %d: not in valid range [0-100]", Name, w)
 	}
-	return &InterPodAffinity{h: h, hardWeight: w, ignoreExistingPref: a.IgnorePreferredTermsOfExistingPods}, nil
+	return &InterPodAffinity{h: h, hardWeight: w, ignoreExistingPref: a.IgnorePreferredTermsOfExistingPods,
+		counts: newNodeMemo[int32](64), existing: newNodeMemo[[]string](16), scores: newNodeMemo[[]weight](16), domains: newDomains()}, nil
 }
 
 // Name implements scheduler.Plugin.

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sync/atomic"
+	"strings"
 
-	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/api/labels"
 	"github.com/spar-dev/spar/scheduler"
 )
 
@@ -14,32 +14,6 @@ const preScoreStateKey scheduler.StateKey = "PreScore" + Name
 
 // scoreMap sums weights per topology key and value.
 type scoreMap map[string]map[string]int64
-
-func (m scoreMap) inc(key string, node *core.Node, w int64) {
-	v, ok := node.Labels[key]
-	if !ok {
-		return
-	}
-	vm := m[key]
-	if vm == nil {
-		vm = map[string]int64{}
-		m[key] = vm
-	}
-	vm[v] += w
-}
-
-func (m scoreMap) add(o scoreMap) {
-	for k, vs := range o {
-		vm := m[k]
-		if vm == nil {
-			vm = make(map[string]int64, len(vs))
-			m[k] = vm
-		}
-		for v, w := range vs {
-			vm[v] += w
-		}
-	}
-}
 
 type preScoreState struct {
 	topologyScore scoreMap
@@ -49,53 +23,68 @@ type preScoreState struct {
 // PreScore.
 func (s *preScoreState) Clone() scheduler.StateData { return s }
 
+// weight is what a node's pods add to the node's domain of a topology key.
+type weight struct {
+	key string
+	w   int64
+}
+
+func addWeight(ws []weight, key string, w int64) []weight {
+	for i := range ws {
+		if ws[i].key == key {
+			ws[i].w += w
+			return ws
+		}
+	}
+	return append(ws, weight{key, w})
+}
+
 // processExistingPod adds what one existing pod contributes to the
 // domains of its node: the incoming pod's preferred terms selecting it
 // (±weight), and its own terms selecting the incoming pod (required
 // affinity with hardPodAffinityWeight, preferred ±weight).
-func (pl *InterPodAffinity) processExistingPod(pod *scheduler.PodInfo, nsLabels map[string]string, existing *scheduler.PodInfo, node *core.Node, m scoreMap) {
-	if len(node.Labels) == 0 {
-		return
-	}
+func (pl *InterPodAffinity) processExistingPod(pod *scheduler.PodInfo, nsLabels map[string]string, existing *scheduler.PodInfo, ws []weight) []weight {
 	for i := range pod.PreferredAffinity {
 		t := &pod.PreferredAffinity[i]
 		if pl.matchesIncomingTerm(&t.AffinityTerm, existing.Pod) {
-			m.inc(t.TopologyKey, node, int64(t.Weight))
+			ws = addWeight(ws, t.TopologyKey, int64(t.Weight))
 		}
 	}
 	for i := range pod.PreferredAntiAffinity {
 		t := &pod.PreferredAntiAffinity[i]
 		if pl.matchesIncomingTerm(&t.AffinityTerm, existing.Pod) {
-			m.inc(t.TopologyKey, node, -int64(t.Weight))
+			ws = addWeight(ws, t.TopologyKey, -int64(t.Weight))
 		}
 	}
 	if pl.hardWeight > 0 {
 		for i := range existing.RequiredAffinity {
 			t := &existing.RequiredAffinity[i]
 			if t.Matches(pod.Pod, nsLabels) {
-				m.inc(t.TopologyKey, node, int64(pl.hardWeight))
+				ws = addWeight(ws, t.TopologyKey, int64(pl.hardWeight))
 			}
 		}
 	}
 	for i := range existing.PreferredAffinity {
 		t := &existing.PreferredAffinity[i]
 		if t.Matches(pod.Pod, nsLabels) {
-			m.inc(t.TopologyKey, node, int64(t.Weight))
+			ws = addWeight(ws, t.TopologyKey, int64(t.Weight))
 		}
 	}
 	for i := range existing.PreferredAntiAffinity {
 		t := &existing.PreferredAntiAffinity[i]
 		if t.Matches(pod.Pod, nsLabels) {
-			m.inc(t.TopologyKey, node, -int64(t.Weight))
+			ws = addWeight(ws, t.TopologyKey, -int64(t.Weight))
 		}
 	}
+	return ws
 }
 
 // PreScore implements scheduler.PreScorePlugin: it sums, per topology
 // domain, the weights of all matching terms of both sides, over every
 // node of the snapshot (not only the feasible ones: a domain spans nodes
 // that may be full). Without preferred terms of its own, only pods with
-// affinity terms can contribute.
+// affinity terms can contribute. Each node's contribution is remembered
+// by the incoming pod's terms, namespace and labels.
 func (pl *InterPodAffinity) PreScore(ctx context.Context, state *scheduler.CycleState, pod *scheduler.PodInfo, nodes []*scheduler.NodeInfo) *scheduler.Status {
 	if len(nodes) == 0 {
 		return scheduler.NewStatus(scheduler.Skip)
@@ -110,31 +99,63 @@ func (pl *InterPodAffinity) PreScore(ctx context.Context, state *scheduler.Cycle
 		all = snap.List()
 	}
 	nsLabels := pl.h.NamespaceLabels(pod.Pod.Namespace)
-	perNode := make([]scoreMap, len(all))
-	var found atomic.Int32
-	pl.h.Parallelizer().Until(ctx, len(all), func(i int) {
-		n := all[i]
+	compute := func(n *scheduler.NodeInfo) []weight {
 		pods := n.PodsWithAffinity
 		if hasPreferred {
 			pods = n.Pods
 		}
-		m := scoreMap{}
+		var ws []weight
 		for _, existing := range pods {
-			pl.processExistingPod(pod, nsLabels, existing, n.Node, m)
+			ws = pl.processExistingPod(pod, nsLabels, existing, ws)
 		}
-		if len(m) > 0 {
-			perNode[found.Add(1)-1] = m
-		}
-	})
-	if found.Load() == 0 {
-		return scheduler.NewStatus(scheduler.Skip)
+		return ws
+	}
+	var contributions [][]weight
+	if key, ok := pl.scoreKey(pod, nsLabels, hasPreferred); ok {
+		contributions = pl.scores.values(ctx, pl.h.Parallelizer(), key, all, compute)
+	} else {
+		contributions = make([][]weight, len(all))
+		pl.h.Parallelizer().Until(ctx, len(all), func(i int) { contributions[i] = compute(all[i]) })
 	}
 	s := &preScoreState{topologyScore: scoreMap{}}
-	for _, m := range perNode[:found.Load()] {
-		s.topologyScore.add(m)
+	for i, ws := range contributions {
+		for _, w := range ws {
+			v, ok := all[i].Node.Labels[w.key]
+			if !ok || w.w == 0 {
+				continue
+			}
+			vm := s.topologyScore[w.key]
+			if vm == nil {
+				vm = map[string]int64{}
+				s.topologyScore[w.key] = vm
+			}
+			vm[v] += w.w
+		}
+	}
+	if len(s.topologyScore) == 0 {
+		return scheduler.NewStatus(scheduler.Skip)
 	}
 	state.Write(preScoreStateKey, s)
 	return nil
+}
+
+// scoreKey identifies what decides a node's contribution to the incoming
+// pod's scores; false when a preferred term has a namespace selector.
+func (pl *InterPodAffinity) scoreKey(pod *scheduler.PodInfo, nsLabels map[string]string, hasPreferred bool) (string, bool) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%t\x00%d\x00%s\x00%s\x00%s", hasPreferred, pl.hardWeight, pod.Pod.Namespace,
+		labels.Set(pod.Pod.Labels).String(), labels.Set(nsLabels).String())
+	for _, ts := range [][]scheduler.WeightedAffinityTerm{pod.PreferredAffinity, pod.PreferredAntiAffinity} {
+		b.WriteString("\x01")
+		for i := range ts {
+			k, ok := termsKey("", []scheduler.AffinityTerm{ts[i].AffinityTerm})
+			if !ok {
+				return "", false
+			}
+			fmt.Fprintf(&b, "%s\x00%s\x00%d", k, ts[i].TopologyKey, ts[i].Weight)
+		}
+	}
+	return b.String(), true
 }
 
 // Score implements scheduler.ScorePlugin: the sum over the node's domains

@@ -176,7 +176,10 @@ func (w *PodWrapper) PreferredPodAntiAffinity(weight int32, t core.PodAffinityTe
 }
 
 // NodeSelector sets spec.nodeSelector.
-func (w *PodWrapper) NodeSelector(m map[string]string) *PodWrapper { w.p.Spec.NodeSelector = m; return w }
+func (w *PodWrapper) NodeSelector(m map[string]string) *PodWrapper {
+	w.p.Spec.NodeSelector = m
+	return w
+}
 
 // NodeAffinityIn requires nodes whose label key is one of values.
 func (w *PodWrapper) NodeAffinityIn(key string, values ...string) *PodWrapper {

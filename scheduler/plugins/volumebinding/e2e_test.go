@@ -1,0 +1,93 @@
+package volumebinding_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/api/resource"
+	"github.com/spar-dev/spar/api/storage"
+	"github.com/spar-dev/spar/client"
+	"github.com/spar-dev/spar/controller/controllertest"
+	"github.com/spar-dev/spar/scheduler"
+	"github.com/spar-dev/spar/scheduler/plugins"
+	pt "github.com/spar-dev/spar/scheduler/plugins/plugintest"
+	"github.com/spar-dev/spar/scheduler/plugins/volumebinding"
+)
+
+// TestEndToEnd runs the real scheduler with the default plugins and
+// VolumeBinding: a pod whose WaitForFirstConsumer claim has a volume only
+// in zone b goes to zone b, and the claim ends up bound to that volume.
+func TestEndToEnd(t *testing.T) {
+	e := controllertest.New(t, nil)
+	reg, defaults := plugins.Registry(), plugins.Defaults()
+	if _, ok := reg[volumebinding.Name]; !ok {
+		reg[volumebinding.Name] = volumebinding.New
+		defaults.MultiPoint.Enabled = append(defaults.MultiPoint.Enabled, scheduler.PluginRef{Name: volumebinding.Name})
+	}
+	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: reg, DefaultPlugins: defaults}); err != nil {
+		t.Fatal(err)
+	}
+	e.Start()
+	ctx := t.Context()
+	for _, z := range []string{"a", "b"} {
+		n := pt.MakeNode("node-"+z).Zone(z).Capacity("4", "16Gi", "110").Obj()
+		n.Status.Conditions = []core.NodeCondition{{Type: core.NodeReady, Status: core.ConditionTrue}}
+		if _, err := client.Resource[core.Node](e.Client).Create(ctx, n, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wffc := storage.VolumeBindingWaitForFirstConsumer
+	if _, err := client.Resource[storage.StorageClass](e.Client).Create(ctx, &storage.StorageClass{ObjectMeta: meta.ObjectMeta{Name: "zonal"},
+		Provisioner: volumebinding.NotSupportedProvisioner, VolumeBindingMode: &wffc}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Resource[core.PersistentVolume](e.Client).Create(ctx, &core.PersistentVolume{
+		ObjectMeta: meta.ObjectMeta{Name: "disk-b"},
+		Spec: core.PersistentVolumeSpec{
+			Capacity:               core.ResourceList{core.ResourceStorage: resource.MustParse("10Gi")},
+			AccessModes:            []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
+			StorageClassName:       "zonal",
+			PersistentVolumeSource: core.PersistentVolumeSource{HostPath: &core.HostPathVolumeSource{Path: "/disk"}},
+			NodeAffinity: &core.VolumeNodeAffinity{Required: &core.NodeSelector{NodeSelectorTerms: []core.NodeSelectorTerm{{
+				MatchExpressions: []core.NodeSelectorRequirement{{Key: pt.LabelZone, Operator: core.NodeSelectorOpIn, Values: []string{"b"}}}}}}},
+		}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	class := "zonal"
+	if _, err := client.Resource[core.PersistentVolumeClaim](e.Client).Namespace("default").Create(ctx, &core.PersistentVolumeClaim{
+		ObjectMeta: meta.ObjectMeta{Name: "data"},
+		Spec: core.PersistentVolumeClaimSpec{StorageClassName: &class, AccessModes: []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
+			Resources: core.VolumeResourceRequirements{Requests: core.ResourceList{core.ResourceStorage: resource.MustParse("1Gi")}}},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := pt.MakePod("db").PVC("data").Req("100m", "").Obj()
+	p.UID = ""
+	pods := client.Resource[core.Pod](e.Client).Namespace("default")
+	if _, err := pods.Create(ctx, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	controllertest.Eventually(t, 15*time.Second, func() error {
+		p, err := pods.Get(ctx, "db")
+		if err != nil {
+			return err
+		}
+		if p.Spec.NodeName == "" {
+			return fmt.Errorf("db not bound")
+		}
+		if p.Spec.NodeName != "node-b" {
+			t.Fatalf("db bound to %s, want node-b", p.Spec.NodeName)
+		}
+		return nil
+	})
+	c, err := client.Resource[core.PersistentVolumeClaim](e.Client).Namespace("default").Get(ctx, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Spec.VolumeName != "disk-b" || c.Status.Phase != core.ClaimBound {
+		t.Errorf("claim: volumeName %q, phase %q; want disk-b, Bound", c.Spec.VolumeName, c.Status.Phase)
+	}
+}
