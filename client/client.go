@@ -26,6 +26,8 @@ type request struct {
 	query       url.Values
 	body        []byte
 	contentType string
+	// accept is the Accept header; "" means application/json.
+	accept string
 	// stream marks watches: no client Timeout, the caller reads the body.
 	stream bool
 }
@@ -135,7 +137,11 @@ func (c *Client) send(ctx context.Context, rq *request) (*http.Response, error) 
 		if err != nil {
 			return nil, fmt.Errorf("client: %w", err)
 		}
-		req.Header.Set("Accept", "application/json")
+		accept := rq.accept
+		if accept == "" {
+			accept = "application/json"
+		}
+		req.Header.Set("Accept", accept)
 		if rq.contentType != "" {
 			req.Header.Set("Content-Type", rq.contentType)
 		}

@@ -16,7 +16,12 @@
 //	pod, err := pods.Get(ctx, "web")
 //
 // Dynamic gives the same methods over *meta.Unstructured for custom
-// resources and kinds without a Go type. Options are structs whose nil or
+// resources and kinds without a Go type. Metadata reads, watches and
+// deletes any resource as meta.PartialObjectMetadata: the server sends
+// only the objects' metadata, so programs that need little (a garbage
+// collector, a metadata-only informer) move and keep little. Discovery
+// lists the served groups and resources, custom ones included, for
+// programs that handle every kind. Options are structs whose nil or
 // zero value means the defaults. Requests and answers are JSON only; answers
 // are decoded leniently (unknown fields are ignored), so a newer server does
 // not break an older client.

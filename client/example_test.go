@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/apiserver"
@@ -108,4 +109,79 @@ func ExampleLoadDefault() {
 		log.Fatal(err)
 	}
 	fmt.Println(len(pods.Items), "pods")
+}
+
+// startExample starts an embedded API server and returns an in-process
+// client of it, and a function that stops both.
+func startExample() (*client.Client, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	dir, err := os.MkdirTemp("", "spar-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	st, err := bolt.Open(filepath.Join(dir, "spar.db"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := apiserver.New(apiserver.Config{Store: st})
+	if err != nil {
+		log.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Run(ctx)
+	}()
+	<-srv.Ready()
+	return client.NewForHandler(srv.Handler()), func() {
+		cancel()
+		<-done
+		st.Close()
+		os.RemoveAll(dir)
+	}
+}
+
+// Listing the metadata of configmaps: the server sends no data, so a
+// program that needs only names, labels or owners moves a fraction of the
+// bytes.
+func ExampleMetadata() {
+	c, stop := startExample()
+	defer stop()
+	ctx := context.Background()
+	cm := &core.ConfigMap{
+		ObjectMeta: meta.ObjectMeta{Name: "settings", Labels: map[string]string{"app": "web"}},
+		Data:       map[string]string{"big": "a large value the metadata client never reads"},
+	}
+	if _, err := client.Resource[core.ConfigMap](c).Namespace("default").Create(ctx, cm, nil); err != nil {
+		log.Fatal(err)
+	}
+	cms := client.Metadata(c, api.GVR{Version: "v1", Resource: "configmaps"}, true).Namespace("default")
+	list, err := cms.List(ctx, &client.ListOptions{LabelSelector: "app=web"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, it := range list.Items {
+		fmt.Println(it.Kind, it.Name, it.Labels["app"])
+	}
+	// Output:
+	// PartialObjectMetadata settings web
+}
+
+// Finding every namespaced resource that can be deleted, at its preferred
+// version, as a namespace cleaner does.
+func ExampleDiscoveryClient_PreferredResources() {
+	c, stop := startExample()
+	defer stop()
+	resources, err := client.Discovery(c).PreferredResources(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range resources {
+		if r.Namespaced && r.Supports("delete") && (r.Name == "pods" || r.Name == "deployments") {
+			fmt.Println(r.GVR(), r.Kind)
+		}
+	}
+	// Output:
+	// v1/pods Pod
+	// apps/v1/deployments Deployment
 }

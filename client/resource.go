@@ -31,6 +31,8 @@ type ResourceClient[T any, PT interface {
 	res resourceInfo
 	ns  string
 	err error // the type is not registered: every call fails with it
+	// partial asks the server for PartialObjectMetadata (Metadata).
+	partial bool
 }
 
 // DynamicClient is the ResourceClient of unstructured objects, for custom
@@ -180,7 +182,7 @@ func (r *ResourceClient[T, PT]) Get(ctx context.Context, name string) (*T, error
 		return nil, err
 	}
 	out := new(T)
-	if err := r.c.call(ctx, &request{method: http.MethodGet, path: p}, out); err != nil {
+	if err := r.c.call(ctx, &request{method: http.MethodGet, path: p, accept: r.accept(false)}, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -194,7 +196,7 @@ func (r *ResourceClient[T, PT]) List(ctx context.Context, opts *ListOptions) (*m
 		return nil, r.err
 	}
 	out := new(meta.List[T])
-	rq := &request{method: http.MethodGet, path: r.path(r.ns, ""), query: opts.query()}
+	rq := &request{method: http.MethodGet, path: r.path(r.ns, ""), query: opts.query(), accept: r.accept(true)}
 	if err := r.c.call(ctx, rq, out); err != nil {
 		return nil, err
 	}
@@ -251,7 +253,7 @@ func (r *ResourceClient[T, PT]) Watch(ctx context.Context, opts *WatchOptions) (
 		return nil, r.err
 	}
 	wctx, cancel := context.WithCancel(ctx)
-	rq := &request{method: http.MethodGet, path: r.path(r.ns, ""), query: opts.query(), stream: true}
+	rq := &request{method: http.MethodGet, path: r.path(r.ns, ""), query: opts.query(), accept: r.accept(false), stream: true}
 	resp, err := r.c.send(wctx, rq)
 	if err != nil {
 		cancel()
@@ -327,7 +329,7 @@ func (r *ResourceClient[T, PT]) Patch(ctx context.Context, name string, pt Patch
 		return nil, err
 	}
 	out := new(T)
-	rq := &request{method: http.MethodPatch, path: p, query: opts.query(), body: data, contentType: string(pt)}
+	rq := &request{method: http.MethodPatch, path: p, query: opts.query(), body: data, contentType: string(pt), accept: r.accept(false)}
 	if err := r.c.call(ctx, rq, out); err != nil {
 		return nil, err
 	}
@@ -358,7 +360,7 @@ func (r *ResourceClient[T, PT]) Delete(ctx context.Context, name string, opts *m
 	if err != nil {
 		return err
 	}
-	return r.c.call(ctx, &request{method: http.MethodDelete, path: p, body: body, contentType: jsonIf(body)}, nil)
+	return r.c.call(ctx, &request{method: http.MethodDelete, path: p, body: body, contentType: jsonIf(body), accept: r.accept(false)}, nil)
 }
 
 // DeleteCollection deletes every object list selects (all when nil) in r's
@@ -371,7 +373,7 @@ func (r *ResourceClient[T, PT]) DeleteCollection(ctx context.Context, opts *meta
 	if err != nil {
 		return err
 	}
-	rq := &request{method: http.MethodDelete, path: r.path(r.ns, ""), query: list.query(), body: body, contentType: jsonIf(body)}
+	rq := &request{method: http.MethodDelete, path: r.path(r.ns, ""), query: list.query(), body: body, contentType: jsonIf(body), accept: r.accept(true)}
 	return r.c.call(ctx, rq, nil)
 }
 

@@ -6,7 +6,12 @@
 //
 //   - Informer lists and watches one kind through package client and keeps
 //     an indexed local cache, calling handlers on every change. It re-watches
-//     when a watch ends and re-lists on 410 Gone.
+//     when a watch ends and re-lists on 410 Gone. A MetadataInformer does
+//     the same for any resource, custom ones included, holding only the
+//     objects' metadata (PartialObjectMetadata, from client.Metadata): a
+//     controller that needs names, labels, owners or finalizers keeps about
+//     a quarter of the memory per pod (BenchmarkInformerMemory). Label and
+//     field selectors scope either kind to the objects a controller needs.
 //   - Queue is a typed, de-duplicating, rate-limited work queue: a key is
 //     queued once however often it is added, and never processed by two
 //     workers at once.

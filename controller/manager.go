@@ -16,7 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/coordination"
+	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/client"
 )
 
@@ -70,8 +72,11 @@ type informer interface {
 	HasSynced() bool
 }
 
+// informerKey is an informer's identity: its Go type, its resource for
+// metadata informers (which all share one Go type), and its scope.
 type informerKey struct {
 	t    reflect.Type
+	gvr  api.GVR
 	opts InformerOptions
 }
 
@@ -110,20 +115,40 @@ func (m *Manager) Logger() logr.Logger { return m.log }
 // first use; started by Run, or at once if Run has started). ResyncPeriod
 // and Logger are not part of the identity: the first caller's win.
 func GetInformer[T any, PT Object[T]](m *Manager, opts *InformerOptions) *Informer[T, PT] {
+	t := reflect.TypeFor[T]()
+	return getInformer(m, informerKey{t: t}, opts, t.Name(), func(o *InformerOptions) *Informer[T, PT] {
+		return NewInformer[T, PT](m.client, o)
+	})
+}
+
+// GetMetadataInformer returns the shared metadata-only informer of
+// resource gvr with opts, as GetInformer does for typed ones. It is not
+// shared with a typed informer of the same resource: they hold different
+// objects.
+func GetMetadataInformer(m *Manager, gvr api.GVR, namespaced bool, opts *InformerOptions) *MetadataInformer {
+	key := informerKey{t: reflect.TypeFor[meta.PartialObjectMetadata](), gvr: gvr}
+	return getInformer(m, key, opts, "metadata "+gvr.String(), func(o *InformerOptions) *MetadataInformer {
+		return NewMetadataInformer(m.client, gvr, namespaced, o)
+	})
+}
+
+// getInformer returns the informer of key and opts' scope, made by
+// newInf on first use.
+func getInformer[I informer](m *Manager, key informerKey, opts *InformerOptions, name string, newInf func(*InformerOptions) I) I {
 	var o InformerOptions
 	if opts != nil {
 		o = *opts
 	}
-	key := informerKey{t: reflect.TypeFor[T](), opts: InformerOptions{Namespace: o.Namespace, LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}}
+	key.opts = InformerOptions{Namespace: o.Namespace, LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if inf, ok := m.informers[key]; ok {
-		return inf.(*Informer[T, PT])
+		return inf.(I)
 	}
 	if o.Logger.GetSink() == nil {
-		o.Logger = m.log.WithName("informer").WithValues("type", key.t.Name())
+		o.Logger = m.log.WithName("informer").WithValues("type", name)
 	}
-	inf := NewInformer[T, PT](m.client, &o)
+	inf := newInf(&o)
 	m.informers[key] = inf
 	if m.started != nil {
 		go inf.Run(m.started)

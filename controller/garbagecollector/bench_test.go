@@ -22,10 +22,8 @@ import (
 // (also tracked), with realistic names and UIDs.
 func BenchmarkGraphMemory(b *testing.B) {
 	const owners, perOwner = 1000, 100
-	rsRes := &resource{kind: "ReplicaSet", namespaced: true}
-	rsRes.gvr.Group, rsRes.gvr.Version, rsRes.gvr.Resource = "apps", "v1", "replicasets"
-	podRes := &resource{kind: "Pod", namespaced: true}
-	podRes.gvr.Version, podRes.gvr.Resource = "v1", "pods"
+	rsRes := &client.APIResource{Group: "apps", Version: "v1", Name: "replicasets", Kind: "ReplicaSet", Namespaced: true}
+	podRes := &client.APIResource{Version: "v1", Name: "pods", Kind: "Pod", Namespaced: true}
 	uid := func(i int) meta.UID { return meta.UID(fmt.Sprintf("%08x-1d2e-4f50-8a6b-%012x", i, i*7919)) }
 	rsName := func(o int) string { return fmt.Sprintf("web-%d-7d4b9c8f6", o) }
 	tr := true

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 
 	"github.com/spar-dev/spar/api/meta"
@@ -128,7 +127,7 @@ func (gc *collector) classify(ctx context.Context, snap snapshot) (solid, dangli
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if r.namespaced && snap.id.namespace == "" {
+		if r.Namespaced && snap.id.namespace == "" {
 			// A cluster-scoped object cannot be owned by a namespaced one;
 			// retrying will not change that, and it is not garbage either.
 			gc.rec.Event(partial(snap.id), controller.EventWarning, "OwnerRefInvalidNamespace",
@@ -136,10 +135,10 @@ func (gc *collector) classify(ctx context.Context, snap snapshot) (solid, dangli
 			return nil, nil, nil, controller.Terminal(fmt.Errorf("%s: a cluster-scoped object names namespaced owner %s %s", snap.id, o.kind, o.name))
 		}
 		ns := ""
-		if r.namespaced {
+		if r.Namespaced {
 			ns = snap.id.namespace
 		}
-		key := absentKey{group: r.gvr.Group, kind: r.kind, namespace: ns, name: o.name, uid: o.uid}
+		key := absentKey{group: r.Group, kind: r.Kind, namespace: ns, name: o.name, uid: o.uid}
 		if gc.absent.has(key) {
 			dangling = append(dangling, o)
 			continue
@@ -222,14 +221,14 @@ func (gc *collector) getLive(ctx context.Context, id objRef) (*meta.ObjectMeta, 
 		return nil, err
 	}
 	ns := ""
-	if r.namespaced {
+	if r.Namespaced {
 		if ns = id.namespace; ns == "" {
 			// Named as an owner by a cluster-scoped object: no namespace to
 			// look in. Its dependents report the bad reference.
 			return nil, nil
 		}
 	}
-	key := absentKey{group: r.gvr.Group, kind: r.kind, namespace: ns, name: id.name, uid: id.uid}
+	key := absentKey{group: r.Group, kind: r.Kind, namespace: ns, name: id.name, uid: id.uid}
 	if gc.absent.has(key) {
 		return nil, nil
 	}
@@ -247,28 +246,27 @@ func (gc *collector) getLive(ctx context.Context, id objRef) (*meta.ObjectMeta, 
 	return om, nil
 }
 
-// getMeta reads one object, decoded down to its metadata.
-func (gc *collector) getMeta(ctx context.Context, r *resource, ns, name string) (*meta.ObjectMeta, error) {
-	var obj struct {
-		Metadata meta.ObjectMeta `json:"metadata"`
-	}
-	if err := gc.c.Do(ctx, http.MethodGet, r.objectPath(ns, name), nil, &obj); err != nil {
+// getMeta reads the metadata of one object of r.
+func (gc *collector) getMeta(ctx context.Context, r *client.APIResource, ns, name string) (*meta.ObjectMeta, error) {
+	obj, err := client.Metadata(gc.c, r.GVR(), r.Namespaced).Namespace(ns).Get(ctx, name)
+	if err != nil {
 		return nil, err
 	}
-	return &obj.Metadata, nil
+	return &obj.ObjectMeta, nil
 }
 
-func (gc *collector) dynamic(id objRef) (*client.DynamicClient, error) {
+// metadata returns the metadata client of the object id names.
+func (gc *collector) metadata(id objRef) (*client.MetadataClient, error) {
 	r, err := gc.resolve(id.apiVersion, id.kind)
 	if err != nil {
 		return nil, err
 	}
-	return client.Dynamic(gc.c, r.gvr, r.namespaced).Namespace(id.namespace), nil
+	return client.Metadata(gc.c, r.GVR(), r.Namespaced).Namespace(id.namespace), nil
 }
 
 // deleteObject deletes the object id names if it is still at version rv.
 func (gc *collector) deleteObject(ctx context.Context, id objRef, rv string, policy meta.DeletionPropagation) error {
-	dc, err := gc.dynamic(id)
+	mc, err := gc.metadata(id)
 	if err != nil {
 		return err
 	}
@@ -277,7 +275,7 @@ func (gc *collector) deleteObject(ctx context.Context, id objRef, rv string, pol
 	if rv != "" {
 		pre.ResourceVersion = &rv
 	}
-	err = dc.Delete(ctx, id.name, &meta.DeleteOptions{Preconditions: pre, PropagationPolicy: &policy})
+	err = mc.Delete(ctx, id.name, &meta.DeleteOptions{Preconditions: pre, PropagationPolicy: &policy})
 	if client.IsNotFound(err) {
 		return nil
 	}
@@ -290,7 +288,7 @@ func (gc *collector) deleteObject(ctx context.Context, id objRef, rv string, pol
 // setOwners replaces the owner references of snap's object, if it is still
 // at snap's version, and returns its new version ("" if it is gone).
 func (gc *collector) setOwners(ctx context.Context, snap snapshot, owners []owner) (string, error) {
-	dc, err := gc.dynamic(snap.id)
+	mc, err := gc.metadata(snap.id)
 	if err != nil {
 		return "", err
 	}
@@ -302,7 +300,7 @@ func (gc *collector) setOwners(ctx context.Context, snap snapshot, owners []owne
 	if err != nil {
 		return "", err
 	}
-	out, err := dc.Patch(ctx, snap.id.name, client.MergePatch, patch, nil)
+	out, err := mc.Patch(ctx, snap.id.name, client.MergePatch, patch, nil)
 	if client.IsNotFound(err) {
 		return "", nil
 	}
@@ -315,14 +313,14 @@ func (gc *collector) setOwners(ctx context.Context, snap snapshot, owners []owne
 // removeFinalizer removes finalizer from the object id names, re-reading
 // it on conflicts.
 func (gc *collector) removeFinalizer(ctx context.Context, id objRef, finalizer string) error {
-	dc, err := gc.dynamic(id)
+	mc, err := gc.metadata(id)
 	if err != nil {
 		return err
 	}
 	r, _ := gc.resolve(id.apiVersion, id.kind)
 	return client.RetryOnConflict(ctx, client.DefaultRetry, func() error {
 		ns := ""
-		if r.namespaced {
+		if r.Namespaced {
 			ns = id.namespace
 		}
 		om, err := gc.getMeta(ctx, r, ns, id.name)
@@ -345,7 +343,7 @@ func (gc *collector) removeFinalizer(ctx context.Context, id objRef, finalizer s
 		if err != nil {
 			return err
 		}
-		_, err = dc.Patch(ctx, id.name, client.MergePatch, patch, nil)
+		_, err = mc.Patch(ctx, id.name, client.MergePatch, patch, nil)
 		if client.IsNotFound(err) {
 			return nil
 		}

@@ -150,7 +150,7 @@ func TestRelistRemovesDeleted(t *testing.T) {
 	drain(gc.deleteQ)
 
 	r, _ := gc.resolve("v1", "ConfigMap")
-	m := &monitor{res: r, c: gc.c, g: gc.g, pageSize: 1, done: make(chan struct{})}
+	m := newMonitor(r, gc.c, gc.g, logr.Discard(), 1)
 	if _, err := m.list(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -5,21 +5,22 @@
 //
 // # The graph
 //
-// The collector discovers every resource that can be listed, watched and
-// deleted, built-in and custom alike, and watches each (a monitor per
-// resource: list, then watch from the list's resourceVersion, re-list on
-// 410). Discovery is read again periodically, and at once when a
-// reference names a kind it does not know, so new CRDs are picked up.
-// From the objects' metadata it keeps a graph: a node per object (its
-// identity, resourceVersion, owner references and deletion state, a few
-// hundred bytes) and an edge per ownerReference. Lists are decoded down to
-// metadata and every watched object is reduced to its node at once, so
-// the collector holds little memory however large the objects are.
-// (Watch events still travel whole: package client cannot yet ask the
-// server for PartialObjectMetadata, which the server can send.) An
-// owner named by a reference but not (yet) seen by any watch is a
-// "virtual" node until a watch shows it or the collector finds it
-// missing.
+// The collector discovers (client.Discovery) every resource that can be
+// listed, watched and deleted, built-in and custom alike, and watches each
+// through a metadata client (client.Metadata): the server sends only the
+// objects' metadata, never their spec or data. A monitor per resource
+// lists, then watches from the list's resourceVersion, and re-lists on
+// 410, as an informer does — but its cache is the graph. Discovery is read
+// again periodically, and at once when a reference names a kind it does
+// not know, so new CRDs are picked up. From the objects' metadata the
+// collector keeps a graph: a node per object (its identity,
+// resourceVersion, owner references and deletion state, a few hundred
+// bytes) and an edge per ownerReference. Every listed or watched object is
+// reduced to its node at once, so the collector holds little memory
+// however large the objects are; a metadata informer would hold each
+// object's whole metadata besides. An owner named by a reference but not
+// (yet) seen by any watch is a "virtual" node until a watch shows it or
+// the collector finds it missing.
 //
 // The graph only says what to look at: a deleted owner queues its
 // dependents, a foreground deletion queues the owner and its dependents,

@@ -236,7 +236,7 @@ func (gc *collector) rediscover(ctx context.Context) bool {
 	clear(gc.unresolved)
 	want := mp.monitorable(gc.opts.IgnoredResources)
 	for gr, m := range gc.monitors {
-		if r, ok := want[gr]; ok && r.gvr == m.res.gvr || mp.groupFailed(gr.Group) {
+		if r, ok := want[gr]; ok && r.GVR() == m.res.GVR() || mp.groupFailed(gr.Group) {
 			continue
 		}
 		// Stopped and forgotten before a monitor of another version of
@@ -244,18 +244,18 @@ func (gc *collector) rediscover(ctx context.Context) bool {
 		m.cancel()
 		m.forget()
 		delete(gc.monitors, gr)
-		gc.log.V(1).Info("stopped watching", "resource", m.res.gvr.String())
+		gc.log.V(1).Info("stopped watching", "resource", m.res.GVR().String())
 	}
 	for gr, r := range want {
 		if _, ok := gc.monitors[gr]; ok {
 			continue
 		}
 		mctx, cancel := context.WithCancel(ctx)
-		m := &monitor{res: r, c: gc.c, g: gc.g, log: gc.log, pageSize: gc.opts.PageSize,
-			cancel: cancel, done: make(chan struct{})}
+		m := newMonitor(r, gc.c, gc.g, gc.log, gc.opts.PageSize)
+		m.cancel = cancel
 		gc.monitors[gr] = m
 		go m.run(mctx)
-		gc.log.V(1).Info("watching", "resource", r.gvr.String())
+		gc.log.V(1).Info("watching", "resource", r.GVR().String())
 	}
 	return true
 }
@@ -267,7 +267,7 @@ func (gc *collector) unsynced() []string {
 	var out []string
 	for _, m := range gc.monitors {
 		if !m.synced.Load() {
-			out = append(out, m.res.gvr.String())
+			out = append(out, m.res.GVR().String())
 		}
 	}
 	return out
@@ -300,7 +300,7 @@ func (gc *collector) stopMonitors() {
 
 // resolve maps a kind to its resource, asking for a rediscovery when the
 // kind is unknown (a CRD created since the last one).
-func (gc *collector) resolve(apiVersion, kind string) (*resource, error) {
+func (gc *collector) resolve(apiVersion, kind string) (*client.APIResource, error) {
 	gc.mu.Lock()
 	mp := gc.mapper
 	gc.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
 )
 
@@ -164,11 +165,11 @@ func (g *graph) intern(s string) string {
 }
 
 // eventFor builds the event of an observed object of resource r.
-func (g *graph) eventFor(r *resource, om *meta.ObjectMeta, removed bool) event {
+func (g *graph) eventFor(r *client.APIResource, om *meta.ObjectMeta, removed bool) event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	ev := event{removed: removed, rv: om.ResourceVersion, state: stateOf(om),
-		id: objRef{apiVersion: g.intern(r.apiVersion()), kind: g.intern(r.kind), namespace: g.intern(om.Namespace), name: om.Name, uid: om.UID}}
+		id: objRef{apiVersion: g.intern(r.APIVersion()), kind: g.intern(r.Kind), namespace: g.intern(om.Namespace), name: om.Name, uid: om.UID}}
 	if len(om.OwnerReferences) > 0 {
 		ev.owners = make([]owner, len(om.OwnerReferences))
 		for i := range om.OwnerReferences {
@@ -327,13 +328,13 @@ func (g *graph) remove(ev event) {
 
 // removeObserved removes the nodes a watch of r has shown, except those
 // keep accepts.
-func (g *graph) removeObserved(r *resource, keep func(meta.UID) bool) {
+func (g *graph) removeObserved(r *client.APIResource, keep func(meta.UID) bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	apiVersion := r.apiVersion()
+	apiVersion := r.APIVersion()
 	var gone []meta.UID
 	for uid, n := range g.nodes {
-		if n.state&virtual == 0 && n.id.kind == r.kind && n.id.apiVersion == apiVersion && !keep(uid) {
+		if n.state&virtual == 0 && n.id.kind == r.Kind && n.id.apiVersion == apiVersion && !keep(uid) {
 			gone = append(gone, uid)
 		}
 	}

@@ -7,12 +7,11 @@ import (
 	"time"
 
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
 )
 
-var cmRes = &resource{kind: "ConfigMap", namespaced: true}
-
-func init() { cmRes.gvr.Version, cmRes.gvr.Resource = "v1", "configmaps" }
+var cmRes = &client.APIResource{Version: "v1", Name: "configmaps", Kind: "ConfigMap", Namespaced: true}
 
 func newTestGraph() *graph {
 	opts := &controller.QueueOptions{QPS: -1}

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"net/http"
-	"net/url"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -19,10 +16,12 @@ import (
 
 // monitor keeps the graph up to date with one resource: it lists the
 // objects' metadata, then watches from the list's resourceVersion,
-// resuming when a watch ends and re-listing on 410 Gone.
+// resuming when a watch ends and re-listing on 410 Gone. It is an
+// informer whose cache is the graph: the objects themselves are reduced
+// to their nodes at once, never held.
 type monitor struct {
-	res      *resource
-	c        *client.Client
+	res      *client.APIResource
+	mc       *client.MetadataClient
 	g        *graph
 	log      logr.Logger
 	pageSize int64
@@ -30,6 +29,11 @@ type monitor struct {
 	synced atomic.Bool
 	cancel context.CancelFunc
 	done   chan struct{}
+}
+
+func newMonitor(res *client.APIResource, c *client.Client, g *graph, log logr.Logger, pageSize int64) *monitor {
+	return &monitor{res: res, mc: client.Metadata(c, res.GVR(), res.Namespaced), g: g, log: log, pageSize: pageSize,
+		cancel: func() {}, done: make(chan struct{})}
 }
 
 func (m *monitor) run(ctx context.Context) {
@@ -52,7 +56,7 @@ func (m *monitor) run(ctx context.Context) {
 			var err error
 			if rv, err = m.list(ctx); err != nil {
 				if ctx.Err() == nil {
-					m.log.V(1).Info("list failed; retrying", "resource", m.res.gvr.String(), "err", err.Error())
+					m.log.V(1).Info("list failed; retrying", "resource", m.res.GVR().String(), "err", err.Error())
 				}
 				if !backoff() {
 					return
@@ -71,7 +75,7 @@ func (m *monitor) run(ctx context.Context) {
 		case client.IsExpired(err):
 			needList = true
 		default:
-			m.log.V(1).Info("watch failed; retrying", "resource", m.res.gvr.String(), "err", err.Error())
+			m.log.V(1).Info("watch failed; retrying", "resource", m.res.GVR().String(), "err", err.Error())
 			if !backoff() {
 				return
 			}
@@ -79,28 +83,15 @@ func (m *monitor) run(ctx context.Context) {
 	}
 }
 
-// metaList is a list decoded down to its items' metadata: the decoder
-// skips the rest of each object.
-type metaList struct {
-	Metadata meta.ListMeta `json:"metadata"`
-	Items    []struct {
-		Metadata meta.ObjectMeta `json:"metadata"`
-	} `json:"items"`
-}
-
 // list puts every object in the graph, page by page (one consistent
-// snapshot), removes those gone since the last list, and returns the
-// snapshot's resourceVersion.
+// snapshot; a page's metadata is dropped once applied), removes those
+// gone since the last list, and returns the snapshot's resourceVersion.
 func (m *monitor) list(ctx context.Context) (string, error) {
 	seen := map[meta.UID]struct{}{}
 	var rv, cont string
 	for {
-		q := url.Values{"limit": {strconv.FormatInt(m.pageSize, 10)}}
-		if cont != "" {
-			q.Set("continue", cont)
-		}
-		var l metaList
-		if err := m.c.Do(ctx, http.MethodGet, m.res.collectionPath("")+"?"+q.Encode(), nil, &l); err != nil {
+		l, err := m.mc.List(ctx, &client.ListOptions{Limit: m.pageSize, Continue: cont})
+		if err != nil {
 			if cont != "" && client.IsExpired(err) {
 				cont = "" // the snapshot is gone: start over
 				continue
@@ -108,14 +99,14 @@ func (m *monitor) list(ctx context.Context) (string, error) {
 			return "", err
 		}
 		if cont == "" {
-			rv = l.Metadata.ResourceVersion
+			rv = l.ResourceVersion
 		}
 		for i := range l.Items {
-			om := &l.Items[i].Metadata
+			om := &l.Items[i].ObjectMeta
 			seen[om.UID] = struct{}{}
 			m.g.apply(m.g.eventFor(m.res, om, false))
 		}
-		if cont = l.Metadata.Continue; cont == "" {
+		if cont = l.Continue; cont == "" {
 			break
 		}
 	}
@@ -131,8 +122,7 @@ func (m *monitor) list(ctx context.Context) (string, error) {
 // watch applies the changes after *rv until the watch ends, advancing
 // *rv.
 func (m *monitor) watch(ctx context.Context, rv *string) error {
-	dc := client.Dynamic(m.c, m.res.gvr, m.res.namespaced)
-	w, err := dc.Watch(ctx, &client.WatchOptions{
+	w, err := m.mc.Watch(ctx, &client.WatchOptions{
 		ResourceVersion: *rv, AllowWatchBookmarks: true,
 		// Spread re-watches over time, as client-go does.
 		TimeoutSeconds: int64(300 + rand.IntN(300)),

@@ -37,33 +37,33 @@ func (r *reconciler) deleteContent(ctx context.Context, ns *core.Namespace) (rem
 		gvrLeft     = map[string]int{}
 		finLeft     = map[string]int{}
 	)
-	resources, derr := discoverDeletable(ctx, r.c)
+	resources, derr := deletable(ctx, r.c)
 	if derr != nil {
 		errs = append(errs, derr)
 		conds.discoveryFailed(derr)
 	}
-	empty := func(res resource) {
+	empty := func(res client.APIResource) {
 		l, err := r.deleteResource(ctx, res, ns.Name)
 		if err != nil {
 			errs = append(errs, err)
 			contentErrs = append(contentErrs, err)
 		}
 		if l.items > 0 {
-			gvrLeft[res.display()] += l.items
+			gvrLeft[display(res)] += l.items
 			for f, n := range l.finalizers {
 				finLeft[f] += n
 			}
 		}
 	}
-	podsFirst := slices.ContainsFunc(resources, func(res resource) bool { return res.gvr == podsGVR })
+	podsFirst := slices.ContainsFunc(resources, func(res client.APIResource) bool { return res.GVR() == podsGVR })
 	for _, res := range resources {
-		if res.gvr == podsGVR {
+		if res.GVR() == podsGVR {
 			empty(res)
 		}
 	}
 	if !podsFirst || len(gvrLeft) == 0 {
 		for _, res := range resources {
-			if res.gvr != podsGVR {
+			if res.GVR() != podsGVR {
 				empty(res)
 			}
 		}
@@ -80,22 +80,43 @@ func (r *reconciler) deleteContent(ctx context.Context, ns *core.Namespace) (rem
 	return len(gvrLeft) > 0, errors.Join(errs...)
 }
 
+// deletable returns every namespaced resource that supports delete, at
+// its group's preferred version (client.DiscoveryClient.PreferredResources):
+// never a built-in list, so the kinds of CRDs created a second ago are
+// included. On a partial failure it returns what it found and a
+// *client.DiscoveryError.
+func deletable(ctx context.Context, c *client.Client) ([]client.APIResource, error) {
+	all, err := client.Discovery(c).PreferredResources(ctx)
+	var out []client.APIResource
+	for _, r := range all {
+		if r.Namespaced && r.Supports("delete") {
+			out = append(out, r)
+		}
+	}
+	return out, err
+}
+
+// display names a resource as Kubernetes' conditions do: "configmaps."
+// for the core group, "deployments.apps" otherwise.
+func display(r client.APIResource) string { return r.Name + "." + r.Group }
+
 // deleteResource deletes every object of res in ns (as a collection when
 // the resource allows it, else one by one) with background propagation,
 // then lists what is left.
-func (r *reconciler) deleteResource(ctx context.Context, res resource, ns string) (left, error) {
-	dc := client.Dynamic(r.c, res.gvr, true).Namespace(ns)
+func (r *reconciler) deleteResource(ctx context.Context, res client.APIResource, ns string) (left, error) {
+	gvr := res.GVR()
+	mc := client.Metadata(r.c, gvr, true).Namespace(ns)
 	// Background: the garbage collector deletes dependents after their
 	// owners; the namespace controller must not leave orphan finalizers
 	// behind (an Orphan default) that nobody removes in a dying namespace.
 	bg := meta.DeletePropagationBackground
 	opts := &meta.DeleteOptions{PropagationPolicy: &bg}
-	key := res.gvr.String()
+	key := gvr.String()
 	r.mu.Lock()
-	collect := res.can("deletecollection") && !r.noCollect[key]
+	collect := res.Supports("deletecollection") && !r.noCollect[key]
 	r.mu.Unlock()
 	if collect {
-		err := dc.DeleteCollection(ctx, opts, nil)
+		err := mc.DeleteCollection(ctx, opts, nil)
 		switch {
 		case isMethodNotSupported(err) || client.IsNotFound(err):
 			r.mu.Lock()
@@ -103,31 +124,33 @@ func (r *reconciler) deleteResource(ctx context.Context, res resource, ns string
 			r.mu.Unlock()
 			collect = false
 		case err != nil:
-			return left{}, fmt.Errorf("deleting the collection of %s in %s: %w", res.gvr, ns, err)
+			return left{}, fmt.Errorf("deleting the collection of %s in %s: %w", gvr, ns, err)
 		}
 	}
-	if !res.can("list") {
+	if !res.Supports("list") {
 		return left{}, nil
 	}
 	if !collect {
-		items, err := listMeta(ctx, r.c, res.gvr, ns)
+		list, err := mc.ListAll(ctx, nil)
 		if err != nil {
-			return left{}, fmt.Errorf("listing %s in %s: %w", res.gvr, ns, err)
+			return left{}, fmt.Errorf("listing %s in %s: %w", gvr, ns, err)
 		}
+		items := list.Items
 		for i := range items {
 			if items[i].DeletionTimestamp != nil {
 				continue
 			}
-			err := dc.Delete(ctx, items[i].Name, opts)
+			err := mc.Delete(ctx, items[i].Name, opts)
 			if err != nil && !client.IsNotFound(err) && !isMethodNotSupported(err) {
-				return left{}, fmt.Errorf("deleting %s %s/%s: %w", res.gvr, ns, items[i].Name, err)
+				return left{}, fmt.Errorf("deleting %s %s/%s: %w", gvr, ns, items[i].Name, err)
 			}
 		}
 	}
-	items, err := listMeta(ctx, r.c, res.gvr, ns)
+	list, err := mc.ListAll(ctx, nil)
 	if err != nil {
-		return left{}, fmt.Errorf("listing %s in %s: %w", res.gvr, ns, err)
+		return left{}, fmt.Errorf("listing %s in %s: %w", gvr, ns, err)
 	}
+	items := list.Items
 	l := left{items: len(items), finalizers: map[string]int{}}
 	undeleted := 0
 	for i := range items {
@@ -141,7 +164,7 @@ func (r *reconciler) deleteResource(ctx context.Context, res resource, ns string
 	if undeleted > 0 {
 		// Objects deleted above are marked at least; unmarked ones were
 		// created since (or the server did not delete them): try again.
-		return l, fmt.Errorf("unexpected items still remain in namespace: %s for gvr: %s", ns, res.gvr)
+		return l, fmt.Errorf("unexpected items still remain in namespace: %s for gvr: %s", ns, gvr)
 	}
 	return l, nil
 }
@@ -170,9 +193,9 @@ func (c *conditions) add(typ core.NamespaceConditionType, reason, msg string) {
 
 func (c *conditions) discoveryFailed(err error) {
 	msg := err.Error()
-	var de *discoveryError
+	var de *client.DiscoveryError
 	if errors.As(err, &de) {
-		msg = fmt.Sprintf("Discovery failed for some groups, %d failing: %v", len(de.failed), err)
+		msg = fmt.Sprintf("Discovery failed for some groups, %d failing: %v", len(de.Failed), err)
 	}
 	c.add(core.NamespaceDeletionDiscoveryFailure, "DiscoveryFailed", msg)
 }

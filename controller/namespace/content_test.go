@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/client"
@@ -30,7 +29,7 @@ func TestDeleteOneByOne(t *testing.T) {
 		}
 	}
 	r := &reconciler{c: c, noCollect: map[string]bool{}}
-	res := resource{gvr: api.GVR{Version: "v1", Resource: "configmaps"}, verbs: []string{"delete", "get", "list"}}
+	res := client.APIResource{Version: "v1", Name: "configmaps", Namespaced: true, Verbs: []string{"delete", "get", "list"}}
 	l, err := r.deleteResource(ctx, res, "ns")
 	if err != nil {
 		t.Fatal(err)

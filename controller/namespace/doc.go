@@ -7,9 +7,9 @@
 // The controller, for each terminating namespace:
 //
 //  1. discovers every namespaced resource that can be deleted, built-in
-//     and custom alike, through the discovery documents (/api, /apis and
-//     each group-version), never from a built-in list, so the kinds of
-//     CRDs created a second ago are included;
+//     and custom alike, each at its group's preferred version, through
+//     the discovery documents (client.Discovery), never from a built-in
+//     list, so the kinds of CRDs created a second ago are included;
 //  2. deletes pods first and, once none is left, everything else: with one
 //     deletecollection per resource where the resource allows it, else a
 //     list and a delete per object, always with background propagation;
@@ -22,10 +22,11 @@
 //     subresource; the server deletes the namespace once no finalizer
 //     holds it.
 //
-// Everything goes through the API. Lists are decoded down to object
-// metadata. A failure (discovery of a group, deleting a resource) is
-// recorded in the conditions NamespaceDeletionDiscoveryFailure and
-// NamespaceDeletionContentFailure, and the namespace is retried with the
-// queue's backoff; it is never released while a resource may still hold
-// content.
+// Everything goes through the API, through a metadata client
+// (client.Metadata) for the content: the server sends the objects'
+// metadata only, all the controller reads of them. A failure (discovery
+// of a group, deleting a resource) is recorded in the conditions
+// NamespaceDeletionDiscoveryFailure and NamespaceDeletionContentFailure,
+// and the namespace is retried with the queue's backoff; it is never
+// released while a resource may still hold content.
 package namespace
