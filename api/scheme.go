@@ -275,6 +275,7 @@ var builtinGroups = []func(*Scheme){
 	addRBAC,
 	addAuthentication,
 	addAuthorization,
+	addCertificates,
 	addCoordination,
 	addAPIExtensions,
 	addScheduling,

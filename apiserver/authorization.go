@@ -30,7 +30,8 @@ const (
 
 // buildAuthorizer builds Config.AuthorizationModes over the server's caches.
 // With RBAC on, the escalation check joins admission; with Node on,
-// NodeRestriction becomes available to AdmissionPlugins.
+// NodeRestriction becomes available to AdmissionPlugins, as the
+// certificate plugins do with any mode.
 func (s *Server) buildAuthorizer() error {
 	if len(s.cfg.AuthorizationModes) == 0 {
 		return nil
@@ -60,6 +61,12 @@ func (s *Server) buildAuthorizer() error {
 		}
 	}
 	s.cfg.Authorizer = union
+	if s.cfg.ExtraAdmissionPlugins == nil {
+		s.cfg.ExtraAdmissionPlugins = map[string]admission.Factory{}
+	}
+	for name, f := range authz.CertificatePlugins(union) {
+		s.cfg.ExtraAdmissionPlugins[name] = f
+	}
 	return nil
 }
 

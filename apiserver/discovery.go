@@ -60,6 +60,7 @@ var subresourceInfo = map[string]struct {
 	verbs                []string
 }{
 	"status":      {verbs: []string{"get", "patch", "update"}},
+	"approval":    {verbs: []string{"get", "patch", "update"}},
 	"scale":       {"autoscaling", "v1", "Scale", []string{"get", "patch", "update"}},
 	"binding":     {"", "", "Binding", []string{"create"}},
 	"eviction":    {"policy", "v1", "Eviction", []string{"create"}},

@@ -8,6 +8,7 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/apps"
 	"github.com/spar-dev/spar/api/batch"
+	"github.com/spar-dev/spar/api/certificates"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/fields"
 	"github.com/spar-dev/spar/api/meta"
@@ -34,6 +35,8 @@ func (s *Server) builtinStrategy(res *api.Resource) Strategy {
 		return &secretStrategy{ts}
 	case meta.GroupResource{Resource: "nodes"}:
 		return &nodeStrategy{ts}
+	case meta.GroupResource{Group: certificates.GroupName, Resource: "certificatesigningrequests"}:
+		return &csrStrategy{ts}
 	}
 	return &ts
 }
@@ -120,6 +123,12 @@ var selectableFields = map[meta.GroupResource]fieldSet{
 		names: []string{"status.replicas"},
 		fn: func(o meta.Object) fields.Set {
 			return fields.Set{"status.replicas": strconv.Itoa(int(o.(*apps.ReplicaSet).Status.Replicas))}
+		},
+	},
+	{Group: certificates.GroupName, Resource: "certificatesigningrequests"}: {
+		names: []string{"spec.signerName"},
+		fn: func(o meta.Object) fields.Set {
+			return fields.Set{"spec.signerName": o.(*certificates.CertificateSigningRequest).Spec.SignerName}
 		},
 	},
 	{Group: "batch", Resource: "jobs"}: {

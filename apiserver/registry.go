@@ -386,7 +386,7 @@ func (g *registry) createObject(ctx context.Context, ns string, obj meta.Object,
 // updateRequest describes one update through the generic path.
 type updateRequest struct {
 	ns, name    string
-	subresource string // "" or "status"
+	subresource string // "", "status" or "approval"
 	// mutate returns the desired object given the stored one (PUT decodes
 	// the body; PATCH applies the patch). It may be called again after a
 	// conflict when retry is set.
@@ -478,6 +478,12 @@ func (g *registry) tryUpdate(ctx context.Context, req updateRequest) (meta.Objec
 			return nil, meta.NewNotFound(g.res.GroupResource(), req.name)
 		}
 		ss.PrepareForStatusUpdate(ctx, obj, old)
+	case req.subresource == "approval":
+		as, ok := g.strategy.(ApprovalStrategy)
+		if !ok {
+			return nil, meta.NewNotFound(g.res.GroupResource(), req.name)
+		}
+		as.PrepareForApprovalUpdate(ctx, obj, old)
 	default:
 		g.strategy.PrepareForUpdate(ctx, obj, old)
 	}
@@ -502,6 +508,8 @@ func (g *registry) tryUpdate(ctx context.Context, req updateRequest) (meta.Objec
 	case req.internal:
 	case req.subresource == "status":
 		errs = g.strategy.(StatusStrategy).ValidateStatusUpdate(ctx, obj, old)
+	case req.subresource == "approval":
+		errs = g.strategy.(ApprovalStrategy).ValidateApprovalUpdate(ctx, obj, old)
 	default:
 		errs = g.strategy.ValidateUpdate(ctx, obj, old)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/spar-dev/spar/api/admissionregistration"
@@ -112,8 +114,8 @@ func (s *Server) buildAdmission() (*admission.Chain, error) {
 		Logger:             s.log.WithName("admission"),
 	}
 	reg := admission.NewRegistry()
-	for name, f := range s.cfg.ExtraAdmissionPlugins {
-		reg.Register(name, f)
+	for _, name := range slices.Sorted(maps.Keys(s.cfg.ExtraAdmissionPlugins)) {
+		reg.Register(name, s.cfg.ExtraAdmissionPlugins[name])
 	}
 	return reg.New(s.cfg.AdmissionPlugins, deps)
 }

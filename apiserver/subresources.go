@@ -33,14 +33,14 @@ func (s *Server) serveSubresource(w http.ResponseWriter, r *http.Request, info *
 		return
 	}
 	switch sub {
-	case "status":
+	case "status", "approval":
 		switch info.Verb {
 		case "get":
 			s.handleGet(ctx, w, r, g, info, mt)
 		case "update":
-			s.handleUpdate(ctx, w, r, g, info, mt, "status")
+			s.handleUpdate(ctx, w, r, g, info, mt, sub)
 		case "patch":
-			s.handlePatch(ctx, w, r, g, info, mt, "status")
+			s.handlePatch(ctx, w, r, g, info, mt, sub)
 		}
 	case "finalize":
 		s.handleFinalize(ctx, w, r, g, info, mt)

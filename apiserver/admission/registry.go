@@ -18,13 +18,18 @@ const (
 	MutatingAdmissionWebhookName   = "MutatingAdmissionWebhook"
 	ValidatingAdmissionWebhookName = "ValidatingAdmissionWebhook"
 	ResourceQuotaName              = "ResourceQuota"
+
+	CertificateApprovalName           = "CertificateApproval"
+	CertificateSigningName            = "CertificateSigning"
+	CertificateSubjectRestrictionName = "CertificateSubjectRestriction"
 )
 
 // Order is the order plugins run in, whatever order they are named in:
 // kube-apiserver's, for the plugins spar has. Webhooks and ResourceQuota
 // come last, so webhooks see the object the built-ins made and quota is
-// charged only for writes everything else admitted. NodeRestriction has
-// no built-in factory: the authorization stage registers it.
+// charged only for writes everything else admitted. NodeRestriction and
+// the certificate plugins have no built-in factory: they need the
+// authorization stage, which registers them.
 var Order = []string{
 	NamespaceLifecycleName,
 	LimitRangerName,
@@ -33,14 +38,18 @@ var Order = []string{
 	PodSecurityName,
 	PriorityName,
 	DefaultTolerationSecondsName,
+	CertificateApprovalName,
+	CertificateSigningName,
+	CertificateSubjectRestrictionName,
 	MutatingAdmissionWebhookName,
 	ValidatingAdmissionWebhookName,
 	ResourceQuotaName,
 }
 
 // DefaultPlugins are the plugins kube-apiserver enables by default (of
-// those spar has), in Order. NodeRestriction is not among them; clusters
-// with node credentials add it.
+// those spar has), in Order. NodeRestriction and the certificate plugins
+// are not among them: they need an authorizer; clusters with one add them
+// (package apiserver/secure does).
 var DefaultPlugins = []string{
 	NamespaceLifecycleName,
 	LimitRangerName,

@@ -475,6 +475,9 @@ func controllerRoles() []rbac.ClusterRole {
 			r("sign").g(certificatesGroup).res("signers").names("kubernetes.io/legacy-unknown",
 				"kubernetes.io/kube-apiserver-client", "kubernetes.io/kube-apiserver-client-kubelet", "kubernetes.io/kubelet-serving").rule(),
 			r("create").g(authorizationGroup).res("subjectaccessreviews").rule(),
+			// Beyond upstream: spar's approver leaves a new node's request
+			// pending when a Node of that name is already registered.
+			r("list", "watch").g(legacyGroup).res("nodes").rule(),
 			eventsRule()),
 		c("clusterrole-aggregation-controller",
 			// escalate: it writes whatever rules the aggregated roles gather.

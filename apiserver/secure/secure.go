@@ -55,7 +55,9 @@ type Options struct {
 	// Dir/encryption-config.yaml.
 	EncryptionConfig string
 	// AdmissionPlugins. Default: admission.DefaultPlugins plus
-	// NodeRestriction.
+	// NodeRestriction and the certificate plugins (CertificateApproval,
+	// CertificateSigning, CertificateSubjectRestriction), as kube-apiserver
+	// enables by default.
 	AdmissionPlugins []string
 }
 
@@ -135,7 +137,8 @@ func Configure(cfg *apiserver.Config, opts Options) (*Setup, error) {
 	cfg.AuthorizationModes = []string{apiserver.ModeNode, apiserver.ModeRBAC}
 	cfg.AdmissionPlugins = opts.AdmissionPlugins
 	if cfg.AdmissionPlugins == nil {
-		cfg.AdmissionPlugins = append(append([]string(nil), admission.DefaultPlugins...), admission.NodeRestrictionName)
+		cfg.AdmissionPlugins = append(append([]string(nil), admission.DefaultPlugins...), admission.NodeRestrictionName,
+			admission.CertificateApprovalName, admission.CertificateSigningName, admission.CertificateSubjectRestrictionName)
 	}
 
 	if opts.AuditLog != "off" {

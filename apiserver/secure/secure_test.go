@@ -2,10 +2,14 @@ package secure_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -15,9 +19,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/apiserver"
 	"github.com/spar-dev/spar/apiserver/apiservertest"
+	"github.com/spar-dev/spar/apiserver/authn"
+	"github.com/spar-dev/spar/client"
+	"github.com/spar-dev/spar/controller"
+	"github.com/spar-dev/spar/controller/certificates"
 	"github.com/spar-dev/spar/internal/testenv"
 	"github.com/spar-dev/spar/pki"
+	"github.com/spar-dev/spar/pki/bootstrap"
 )
 
 // cluster is a secure test server and the real kubectl.
@@ -332,4 +343,107 @@ func TestNodeAuthorization(t *testing.T) {
 	wantContains(t, out, "Forbidden")
 	// Its own pods it reads.
 	wantContains(t, c.ok(nodeA, "", "get", "pod", "on-a", "-o", "name"), "pod/on-a")
+}
+
+// csrYAML is a CertificateSigningRequest for subject CN=cn, O=org.
+func csrYAML(t *testing.T, name, signer, cn, org string) string {
+	t.Helper()
+	key, err := pki.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject: pkix.Name{CommonName: cn, Organization: []string{org}}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+	return fmt.Sprintf("apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: %s\nspec:\n  signerName: %s\n  usages: [client auth, digital signature]\n  request: %s\n", name, signer, req)
+}
+
+// TestCertificateAdmission: approving and signing are rights on the
+// signer, and no one gets a system:masters certificate through the API.
+func TestCertificateAdmission(t *testing.T) {
+	c := startCluster(t)
+	admin := c.srv.Kubeconfig
+	c.ok(admin, "", "create", "clusterrole", "csr-writer", "--verb=create,get,list,update",
+		"--resource=certificatesigningrequests,certificatesigningrequests/approval")
+	c.ok(admin, "", "create", "clusterrolebinding", "jane-csr", "--clusterrole=csr-writer", "--user=jane")
+	jane := c.userKubeconfig("jane")
+
+	out := c.fails(jane, csrYAML(t, "masters", "kubernetes.io/kube-apiserver-client", "jane", "system:masters"), "create", "-f", "-")
+	wantContains(t, out, "use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed")
+
+	c.ok(jane, csrYAML(t, "mine", "example.com/issuer", "jane", "devs"), "create", "-f", "-")
+	out = c.fails(jane, "", "certificate", "approve", "mine")
+	wantContains(t, out, `user not permitted to approve requests with signerName "example.com/issuer"`)
+	// The right on the signer's domain is enough.
+	c.ok(admin, `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: example-approver}
+rules:
+- apiGroups: [certificates.k8s.io]
+  resources: [signers]
+  resourceNames: [example.com/*]
+  verbs: [approve]
+`, "apply", "-f", "-")
+	c.ok(admin, "", "create", "clusterrolebinding", "jane-approve", "--clusterrole=example-approver", "--user=jane")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, ok := c.run(jane, "", "certificate", "approve", "mine")
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the approver role never took effect:\n%s", out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	wantContains(t, c.ok(admin, "", "get", "csr", "mine"), "example.com/issuer", "jane", "Approved")
+}
+
+// TestTLSBootstrap: a node joins with nothing but a bootstrap token; the
+// control plane's certificate controllers (running under the controller
+// manager's own identity) approve and sign its request, and the node is
+// then system:node:<name>, with the node authorizer's rights.
+func TestTLSBootstrap(t *testing.T) {
+	bin := testenv.Kubectl(t, "")
+	c := &cluster{t: t, kubectl: bin, srv: apiservertest.Start(t, &apiservertest.Options{Secure: true,
+		Config: apiserver.Config{ControllerIdentity: "system:kube-controller-manager"}})}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	cm := controller.NewManager(c.srv.Server.InProcessClient(&authn.User{Name: "system:kube-controller-manager"}), nil)
+	if err := certificates.Add(cm, &certificates.Options{PKI: c.srv.Setup.PKI}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cm.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	token, err := authn.GenerateBootstrapToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := authn.BootstrapTokenSecret(token, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Resource[core.Secret](c.srv.Server.LoopbackClient()).Namespace("kube-system").Create(ctx, secret, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	bctx, bcancel := context.WithTimeout(ctx, time.Minute)
+	defer bcancel()
+	cred, err := bootstrap.Bootstrap(bctx, bootstrap.Options{Server: c.srv.URL, CA: c.srv.Setup.PKI.CAPEM(), Token: token,
+		NodeName: "joiner", CertDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig := cred.Kubeconfig
+	wantContains(t, c.ok(kubeconfig, "", "auth", "whoami"), "system:node:joiner", "system:nodes")
+	c.ok(kubeconfig, "apiVersion: v1\nkind: Node\nmetadata:\n  name: joiner\n", "create", "-f", "-")
+	out := c.fails(kubeconfig, "", "get", "secrets", "-A")
+	wantContains(t, out, "Forbidden")
+	wantContains(t, c.ok(c.srv.Kubeconfig, "", "get", "csr"), "system:bootstrap:", "Approved,Issued")
 }

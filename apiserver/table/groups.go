@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spar-dev/spar/api/certificates"
 	"github.com/spar-dev/spar/api/coordination"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/discovery"
@@ -17,7 +18,7 @@ import (
 	"github.com/spar-dev/spar/api/storage"
 )
 
-// Printers of the networking, discovery, rbac, coordination, scheduling,
+// Printers of the networking, discovery, rbac, certificates, coordination, scheduling,
 // storage and policy kinds.
 
 var ingressPrinter = &typed[networking.Ingress]{
@@ -316,4 +317,52 @@ var pdbPrinter = &typed[policy.PodDisruptionBudget]{
 		}
 		return []any{p.Name, minAvail, maxUnavail, int64(p.Status.DisruptionsAllowed), age(p.CreationTimestamp.Time, now)}
 	},
+}
+
+var csrPrinter = &typed[certificates.CertificateSigningRequest]{
+	cols: []meta.TableColumnDefinition{
+		nameColumn,
+		ageColumn,
+		col("SignerName", "string", "The signer asked to issue the certificate."),
+		col("Requestor", "string", "The user who created the request."),
+		col("RequestedDuration", "string", "The validity asked for."),
+		col("Condition", "string", "Pending, Approved or Denied, and whether signing failed or the certificate was issued."),
+	},
+	row: func(c *certificates.CertificateSigningRequest, now time.Time) []any {
+		dur := "<none>"
+		if c.Spec.ExpirationSeconds != nil {
+			dur = HumanDuration(time.Duration(*c.Spec.ExpirationSeconds) * time.Second)
+		}
+		return []any{c.Name, age(c.CreationTimestamp.Time, now), c.Spec.SignerName, c.Spec.Username, dur, csrCondition(c)}
+	},
+}
+
+// csrCondition is kubectl's CONDITION column: the decision (Denied over
+// Approved over Pending), then ",Failed" and ",Issued".
+func csrCondition(c *certificates.CertificateSigningRequest) string {
+	var approved, denied, failed bool
+	for _, cond := range c.Status.Conditions {
+		switch cond.Type {
+		case certificates.CertificateApproved:
+			approved = true
+		case certificates.CertificateDenied:
+			denied = true
+		case certificates.CertificateFailed:
+			failed = true
+		}
+	}
+	s := "Pending"
+	switch {
+	case denied:
+		s = "Denied"
+	case approved:
+		s = "Approved"
+	}
+	if failed {
+		s += ",Failed"
+	}
+	if len(c.Status.Certificate) > 0 {
+		s += ",Issued"
+	}
+	return s
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spar-dev/spar/api/apps"
 	"github.com/spar-dev/spar/api/autoscaling"
 	"github.com/spar-dev/spar/api/batch"
+	"github.com/spar-dev/spar/api/certificates"
 	"github.com/spar-dev/spar/api/coordination"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/discovery"
@@ -444,6 +445,17 @@ func TestClusterRows(t *testing.T) {
 			[]any{"cluster-admin", "ClusterRole/cluster-admin", "5m", "", "system:masters", ""}},
 		{"role has no printer", decode[rbac.Role](t, `{"metadata":{"name":"pod-reader",`+created+`},"rules":[{"verbs":["get"],"resources":["pods"],"apiGroups":[""]}]}`),
 			[]any{"pod-reader", "2024-05-01T11:55:00Z"}},
+		{"csr pending", decode[certificates.CertificateSigningRequest](t, `{"metadata":{"name":"node-csr-abc",`+created+`},
+			"spec":{"request":"","signerName":"kubernetes.io/kube-apiserver-client-kubelet","username":"system:bootstrap:abcdef","usages":["client auth"]}}`),
+			[]any{"node-csr-abc", "5m", "kubernetes.io/kube-apiserver-client-kubelet", "system:bootstrap:abcdef", "<none>", "Pending"}},
+		{"csr approved and issued", decode[certificates.CertificateSigningRequest](t, `{"metadata":{"name":"jane",`+created+`},
+			"spec":{"request":"","signerName":"kubernetes.io/kube-apiserver-client","username":"admin","expirationSeconds":86400,"usages":["client auth"]},
+			"status":{"conditions":[{"type":"Approved","status":"True"}],"certificate":"Y2VydA=="}}`),
+			[]any{"jane", "5m", "kubernetes.io/kube-apiserver-client", "admin", "24h", "Approved,Issued"}},
+		{"csr denied and failed", decode[certificates.CertificateSigningRequest](t, `{"metadata":{"name":"bad",`+created+`},
+			"spec":{"request":"","signerName":"example.com/x","username":"joe","usages":["client auth"]},
+			"status":{"conditions":[{"type":"Approved","status":"True"},{"type":"Denied","status":"True"},{"type":"Failed","status":"True"}]}}`),
+			[]any{"bad", "5m", "example.com/x", "joe", "<none>", "Denied,Failed"}},
 		{"lease", decode[coordination.Lease](t, `{"metadata":{"name":"kube-scheduler",`+created+`},
 			"spec":{"holderIdentity":"cp-1_5e0b","leaseDurationSeconds":15,"renewTime":"2024-05-01T11:59:58.123456Z"}}`),
 			[]any{"kube-scheduler", "cp-1_5e0b", "5m"}},

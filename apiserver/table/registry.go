@@ -6,6 +6,7 @@ import (
 	"github.com/spar-dev/spar/api/apps"
 	"github.com/spar-dev/spar/api/autoscaling"
 	"github.com/spar-dev/spar/api/batch"
+	"github.com/spar-dev/spar/api/certificates"
 	"github.com/spar-dev/spar/api/coordination"
 	"github.com/spar-dev/spar/api/discovery"
 	"github.com/spar-dev/spar/api/meta"
@@ -105,6 +106,10 @@ func lookup(gk meta.GroupKind) Printer {
 			return roleBindingPrinter
 		case "ClusterRoleBinding":
 			return clusterRoleBindingPrinter
+		}
+	case certificates.GroupName:
+		if gk.Kind == "CertificateSigningRequest" {
+			return csrPrinter
 		}
 	case coordination.GroupName:
 		if gk.Kind == "Lease" {
