@@ -1,6 +1,7 @@
 # spar — see README.md.
 #
 #   make test   every test CI runs (unit, integration, e2e that fit in CI)
+#   make tools  the external binaries tests drive (kubectl), built only if missing
 #   make lint   gofmt and go vet
 #   make bench  the benchmarks (long; figures go to BENCHMARKS.md)
 #   make soak   soaks and scale runs (long; outside make test)
@@ -13,9 +14,15 @@ BENCH   ?= .
 BENCHTIME ?= 1x
 COUNT   ?= 1
 
-.PHONY: test lint unit race bench soak fuzz
+.PHONY: test tools lint unit race bench soak fuzz
 
-test: lint unit race
+test: tools lint unit race
+
+# The kubectl versions the tests drive. hack/kubectl.sh --if-missing builds
+# (into .bin) only those the machine does not already have.
+KUBECTL_VERSIONS ?= 1.27 1.28 1.32 1.33
+tools:
+	hack/kubectl.sh --if-missing $(KUBECTL_VERSIONS)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

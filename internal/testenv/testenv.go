@@ -5,11 +5,22 @@
 package testenv
 
 import (
+	"bufio"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
+
+// Module is the module path that marks the repository root.
+const Module = "github.com/spar-dev/spar"
+
+// DefaultKubectl is the kubectl minor version that hack/kubectl.sh builds as
+// the default kubectl (.bin/kubectl).
+const DefaultKubectl = "1.32"
 
 // InCI reports whether the tests run in CI, where every component the
 // repository's scripts install must be present.
@@ -34,26 +45,100 @@ func LookPath(t testing.TB, name string) string {
 	return p
 }
 
-// Kubectl returns the path of kubectl for version ("" for the default on
-// PATH, or "1.27" … "1.33"). Versioned binaries are named kubectl.<version>
-// and live beside the real kubectl that the one on PATH links to.
+// Kubectl returns the path of kubectl for version ("" for the default, or
+// "1.27" … "1.33"), or fails/skips the test. See FindKubectl for where it
+// looks; the repository's .bin is the one hack/kubectl.sh fills.
 func Kubectl(t testing.TB, version string) string {
 	t.Helper()
-	def := LookPath(t, "kubectl")
-	if version == "" {
-		return def
-	}
-	name := "kubectl." + version
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	real, err := filepath.EvalSymlinks(def)
-	if err == nil {
-		p := filepath.Join(filepath.Dir(real), name)
-		if _, err := os.Stat(p); err == nil {
-			return p
+	bin := ""
+	if wd, err := os.Getwd(); err == nil {
+		if root, err := RepoRoot(wd); err == nil {
+			bin = filepath.Join(root, ".bin")
 		}
 	}
-	Missing(t, name+" is neither on PATH nor beside "+def)
+	p, err := FindKubectl(version, bin)
+	if err != nil {
+		Missing(t, err.Error())
+	}
+	return p
+}
+
+// FindKubectl returns the path of kubectl for version. The default ("") is
+// kubectl on PATH, else binDir/kubectl. Version v is kubectl.<v> on PATH,
+// else beside the real kubectl that PATH's kubectl links to (where packages
+// that ship several versions put them), else binDir/kubectl.<v>. PATH comes
+// first so that installed binaries win over built ones. An empty binDir is
+// not searched.
+func FindKubectl(version, binDir string) (string, error) {
+	name := "kubectl"
+	if version != "" {
+		name += "." + version
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	where := "on PATH"
+	if version != "" {
+		if def, err := exec.LookPath("kubectl"); err == nil {
+			if real, err := filepath.EvalSymlinks(def); err == nil {
+				dir := filepath.Dir(real)
+				if p, err := exec.LookPath(filepath.Join(dir, name)); err == nil {
+					return p, nil
+				}
+				where += ", in " + dir
+			}
+		}
+	}
+	if binDir != "" {
+		if p, err := exec.LookPath(filepath.Join(binDir, name)); err == nil {
+			return p, nil
+		}
+		where += ", in " + binDir
+	}
+	build := version
+	if build == "" {
+		build = DefaultKubectl
+	}
+	return "", fmt.Errorf("%s not found (looked %s): run hack/kubectl.sh %s (or make tools) to build it", name, where, build)
+}
+
+// ErrNoRepo is returned by RepoRoot outside the repository.
+var ErrNoRepo = errors.New("testenv: not inside the " + Module + " repository")
+
+// RepoRoot returns the repository root: the nearest directory at or above
+// dir whose go.mod declares Module. Other modules on the way (examples,
+// throwaway build modules) are passed over.
+func RepoRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if modulePath(filepath.Join(dir, "go.mod")) == Module {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", ErrNoRepo
+		}
+		dir = parent
+	}
+}
+
+// modulePath returns the module path a go.mod declares, or "" if the file
+// is missing or declares none.
+func modulePath(gomod string) string {
+	f, err := os.Open(gomod)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && fields[0] == "module" {
+			return strings.Trim(fields[1], `"`+"`")
+		}
+	}
 	return ""
 }
