@@ -20,6 +20,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -53,16 +54,30 @@ func main() {
 	verbosity := flag.Int("v", 0, "log verbosity (1: one line per request)")
 	auditLog := flag.String("audit-log", "", `audit log file, "-" for stdout, "off" for none (default DATA/audit.log)`)
 	flag.Parse()
-	if err := run(*dataDir, *bind, *port, *controllers, *auditLog, *verbosity); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg := config{dataDir: *dataDir, bind: *bind, port: *port, controllers: *controllers,
+		auditLog: *auditLog, verbosity: *verbosity, logTo: os.Stderr}
+	if err := run(ctx, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "cluster:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dataDir, bind string, port int, controllers, auditLog string, verbosity int) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logHandler := slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.Level(-verbosity)})
+// config is the command line.
+type config struct {
+	dataDir, bind string
+	port          int // 0: any free port (the kubeconfig names it)
+	controllers   string
+	auditLog      string
+	verbosity     int
+	logTo         io.Writer
+}
+
+// run serves the cluster until ctx is done.
+func run(ctx context.Context, c config) error {
+	dataDir, bind, port, controllers, auditLog := c.dataDir, c.bind, c.port, c.controllers, c.auditLog
+	logHandler := slog.NewTextHandler(c.logTo, &slog.HandlerOptions{Level: slog.Level(-c.verbosity)})
 	log := logr.FromSlogHandler(logHandler)
 
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
