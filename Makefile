@@ -11,7 +11,8 @@ PKGS    ?= ./...
 # Packages with concurrency run under the race detector in make test.
 RACE_PKGS ?= ./store/... ./watch/...
 BENCH   ?= .
-BENCHTIME ?= 1x
+# BENCHTIME, when set, is passed as -benchtime (default: go test's 1s).
+BENCHTIME ?=
 COUNT   ?= 1
 
 .PHONY: test tools lint unit race bench soak fuzz
@@ -36,7 +37,7 @@ race:
 	$(GO) test -count=1 -race -timeout 20m $(RACE_PKGS)
 
 bench:
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) -timeout 120m $(PKGS)
+	$(GO) test -run '^$$' -bench '$(BENCH)' $(if $(BENCHTIME),-benchtime $(BENCHTIME)) -benchmem -count $(COUNT) -timeout 120m $(PKGS)
 
 soak:
 	SPAR_SOAK=1 $(GO) test -count=1 -run 'Soak' -timeout 180m -v $(PKGS)

@@ -95,9 +95,10 @@ func TestInformerFollowsChanges(t *testing.T) {
 	}
 }
 
-// An informer whose watch version has been compacted away re-lists and
-// catches up, including deletes it missed.
-func TestInformerRelistsOnGone(t *testing.T) {
+// An informer run again after it missed changes (and the store compacted
+// past them) re-lists and catches up, deletes included. A running
+// informer's re-list on 410 Gone is TestInformerSurvivesBrokenWatch's.
+func TestInformerRestartRelists(t *testing.T) {
 	env := controllertest.New(t, nil)
 	ctx := t.Context()
 	cms := client.Resource[core.ConfigMap](env.Client).Namespace("default")
@@ -124,7 +125,7 @@ func TestInformerRelistsOnGone(t *testing.T) {
 	if err := env.Server.Store.Compact(ctx, rev); err != nil {
 		t.Fatal(err)
 	}
-	// Restarted from its old version, it gets 410 and re-lists.
+	// Run again, it re-lists and reports what it missed.
 	deleted := make(chan string, 1)
 	inf.AddHandler(controller.HandlerFuncs[core.ConfigMap]{DeleteFunc: func(cm *core.ConfigMap) { deleted <- cm.Name }})
 	go inf.Run(ctx)
@@ -192,71 +193,140 @@ func TestControllerReconcilesAndRetries(t *testing.T) {
 	}
 }
 
-// Two managers racing for one lease: only the leader reconciles; when it
-// stops, the other takes over.
+// Two managers racing for one lease: only the leader reconciles. The
+// other keeps its informer in sync and its queue filled but reconciles
+// nothing; when the leader stops, it takes the lease over and works off
+// its queue, and the old leader reconciles nothing more.
 func TestLeaderElection(t *testing.T) {
 	env := controllertest.New(t, nil)
 	ctx := t.Context()
-	le := func(id string) *controller.LeaderElection {
-		return &controller.LeaderElection{Name: "test-lock", Identity: id,
-			LeaseDuration: 2 * time.Second, RenewDeadline: time.Second, RetryPeriod: 100 * time.Millisecond}
+	type candidate struct {
+		id         string
+		m          *controller.Manager
+		c          *controller.Controller
+		inf        *controller.Informer[core.ConfigMap, *core.ConfigMap]
+		reconciled sync.Map // name → true
+		count      atomic.Int32
+		stop       context.CancelFunc
+		done       chan error
 	}
-	var reconciledBy sync.Map
-	newMgr := func(id string) *controller.Manager {
-		m := controller.NewManager(env.Client, &controller.ManagerOptions{LeaderElection: le(id)})
-		inf := controller.GetInformer[core.ConfigMap](m, nil)
-		c := controller.New("c", controller.ReconcilerFunc(func(ctx context.Context, req controller.Request) (controller.Result, error) {
-			reconciledBy.Store(id, true)
+	newCandidate := func(id string) *candidate {
+		cd := &candidate{id: id, done: make(chan error, 1)}
+		cd.m = controller.NewManager(env.Client, &controller.ManagerOptions{LeaderElection: &controller.LeaderElection{
+			Name: "test-lock", Identity: id, LeaseDuration: 2 * time.Second, RenewDeadline: time.Second, RetryPeriod: 100 * time.Millisecond}})
+		cd.inf = controller.GetInformer[core.ConfigMap](cd.m, nil)
+		cd.c = controller.New("c", controller.ReconcilerFunc(func(ctx context.Context, req controller.Request) (controller.Result, error) {
+			cd.reconciled.Store(req.Name, true)
+			cd.count.Add(1)
 			return controller.Result{}, nil
 		}), nil)
-		controller.Watch(c, inf, controller.Self[core.ConfigMap]())
-		m.Add(c)
-		return m
+		controller.Watch(cd.c, cd.inf, controller.Self[core.ConfigMap]())
+		cd.m.Add(cd.c)
+		return cd
 	}
-	a, b := newMgr("a"), newMgr("b")
-	actx, stopA := context.WithCancel(ctx)
-	aDone := make(chan error, 1)
-	go func() { aDone <- a.Run(actx) }()
+	reconciledAll := func(cd *candidate, names ...string) error {
+		for _, n := range names {
+			if _, ok := cd.reconciled.Load(n); !ok {
+				return fmt.Errorf("%s has not reconciled %s", cd.id, n)
+			}
+		}
+		return nil
+	}
+	a, b := newCandidate("a"), newCandidate("b")
+
+	// Both at once; watch that they never lead together.
+	var overlap atomic.Bool
+	sampling, stopSampling := context.WithCancel(ctx)
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			if a.m.IsLeader() && b.m.IsLeader() {
+				overlap.Store(true)
+			}
+			select {
+			case <-sampling.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	for _, cd := range []*candidate{a, b} {
+		rctx, cancel := context.WithCancel(ctx)
+		cd.stop = cancel
+		go func() { cd.done <- cd.m.Run(rctx) }()
+	}
+	var leader, follower *candidate
 	controllertest.Eventually(t, 10*time.Second, func() error {
-		if !a.IsLeader() {
-			return errors.New("a is not leading")
+		switch {
+		case a.m.IsLeader():
+			leader, follower = a, b
+		case b.m.IsLeader():
+			leader, follower = b, a
+		default:
+			return errors.New("nobody leads")
 		}
 		return nil
 	})
-	bDone := make(chan error, 1)
-	go func() { bDone <- b.Run(ctx) }()
-	cms := client.Resource[core.ConfigMap](env.Client).Namespace("default")
-	if _, err := cms.Create(ctx, configMap("default", "x", nil), nil); err != nil {
+	lease, err := client.Resource[coordination.Lease](env.Client).Namespace("kube-system").Get(ctx, "test-lock")
+	if err != nil {
 		t.Fatal(err)
 	}
+	if h := lease.Spec.HolderIdentity; h == nil || *h != leader.id {
+		t.Errorf("lease holder = %v, want %s", h, leader.id)
+	}
+
+	cms := client.Resource[core.ConfigMap](env.Client).Namespace("default")
+	names := []string{"x0", "x1", "x2", "x3", "x4"}
+	for _, n := range names {
+		if _, err := cms.Create(ctx, configMap("default", n, nil), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	controllertest.Eventually(t, 10*time.Second, func() error {
-		if _, ok := reconciledBy.Load("a"); !ok {
-			return errors.New("the leader did not reconcile")
+		if err := reconciledAll(leader, names...); err != nil {
+			return err
+		}
+		// The follower has seen every object too: they wait in its queue.
+		if n := follower.c.Queue().Len(); n != len(names) {
+			return fmt.Errorf("follower queue holds %d requests, want %d", n, len(names))
 		}
 		return nil
 	})
-	if _, ok := reconciledBy.Load("b"); ok || b.IsLeader() {
-		t.Fatal("the follower reconciled")
+	if n := follower.count.Load(); n != 0 || follower.m.IsLeader() {
+		t.Fatalf("the follower reconciled %d times (leading %v)", n, follower.m.IsLeader())
 	}
-	stopA()
-	if err := <-aDone; err != nil {
-		t.Errorf("a stopped with %v", err)
+
+	// The leader stops; the follower takes over and works off its queue.
+	leader.stop()
+	if err := <-leader.done; err != nil {
+		t.Errorf("%s stopped with %v", leader.id, err)
 	}
+	leaderCount := leader.count.Load()
 	controllertest.Eventually(t, 10*time.Second, func() error {
-		if !b.IsLeader() {
-			return errors.New("b did not take over")
+		if !follower.m.IsLeader() {
+			return fmt.Errorf("%s did not take over", follower.id)
 		}
-		return nil
+		return reconciledAll(follower, names...)
 	})
 	if _, err := cms.Create(ctx, configMap("default", "y", nil), nil); err != nil {
 		t.Fatal(err)
 	}
-	controllertest.Eventually(t, 10*time.Second, func() error {
-		if _, ok := reconciledBy.Load("b"); !ok {
-			return errors.New("the new leader did not reconcile")
-		}
-		return nil
-	})
+	controllertest.Eventually(t, 10*time.Second, func() error { return reconciledAll(follower, "y") })
+	if n := leader.count.Load(); n != leaderCount {
+		t.Errorf("the stopped leader reconciled %d more times", n-leaderCount)
+	}
+	stopSampling()
+	<-sampled
+	if overlap.Load() {
+		t.Error("both managers were leading at once")
+	}
+	follower.stop()
+	if err := <-follower.done; err != nil {
+		t.Errorf("%s stopped with %v", follower.id, err)
+	}
 }
 
 // A leader whose lease is taken over (here: stolen by writing the Lease)

@@ -6,7 +6,8 @@
 //
 //   - Informer lists and watches one kind through package client and keeps
 //     an indexed local cache, calling handlers on every change. It re-watches
-//     when a watch ends and re-lists on 410 Gone. A MetadataInformer does
+//     from its last resourceVersion when a watch ends or its connection
+//     breaks (with backoff), and re-lists on 410 Gone. A MetadataInformer does
 //     the same for any resource, custom ones included, holding only the
 //     objects' metadata (PartialObjectMetadata, from client.Metadata): a
 //     controller that needs names, labels, owners or finalizers keeps about
@@ -21,8 +22,14 @@
 //   - Controller connects informers to a Reconciler through MapFuncs
 //     (Self, Owner, or any function) and runs N workers.
 //   - Manager runs many controllers over shared informers, with leader
-//     election through a Lease (only the leader reconciles), event
-//     recording, and /healthz, /readyz and /metrics.
+//     election through a Lease (only the leader reconciles; a leader that
+//     stops releases the lease only once its controllers have returned),
+//     event recording, and /healthz, /readyz and /metrics (per controller:
+//     queue depth read at scrape time, adds, retries, reconcile latency,
+//     results and errors).
+//   - Recorder writes core/v1 Events correlated as client-go does: repeats
+//     counted on one Event, similar events combined, each object rate
+//     limited.
 //
 // Objects handed out by informers are shared and read-only; copy with
 // meta.DeepCopy before changing one. Controllers never read the store:

@@ -342,7 +342,7 @@ func (inf *Informer[T, PT]) Run(ctx context.Context) error {
 		switch {
 		case ctx.Err() != nil:
 			return nil
-		case err == nil || errors.Is(err, io.EOF):
+		case err == nil:
 			backoff.reset() // the server ended the watch: resume
 		case client.IsExpired(err):
 			needList = true // the version is gone: re-list
@@ -401,7 +401,11 @@ func (inf *Informer[T, PT]) list(ctx context.Context) error {
 	return nil
 }
 
-// watch applies watch events until the watch ends.
+// watch applies watch events until the watch ends: nil when the server
+// ended it cleanly, else why it failed. A request that fails before the
+// watch starts is an error even when it wraps io.EOF (a connection closed
+// before the response), so a server that drops connections is retried
+// with backoff, not in a tight loop.
 func (inf *Informer[T, PT]) watch(ctx context.Context, resync <-chan time.Time) error {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -437,6 +441,9 @@ func (inf *Informer[T, PT]) watch(ctx context.Context, resync <-chan time.Time) 
 			inf.resync()
 			continue
 		case r := <-events:
+			if errors.Is(r.err, io.EOF) {
+				return nil
+			}
 			if r.err != nil {
 				return r.err
 			}

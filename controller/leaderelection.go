@@ -82,7 +82,8 @@ func (e *elector) acquire(ctx context.Context) bool {
 }
 
 // renew keeps the lease until ctx is done (nil) or a renewal does not
-// succeed within RenewDeadline (ErrLeadershipLost).
+// succeed within RenewDeadline (ErrLeadershipLost). It does not release
+// the lease: the caller does once what the lease guards has stopped.
 func (e *elector) renew(ctx context.Context) error {
 	t := time.NewTicker(e.cfg.RetryPeriod)
 	defer t.Stop()
@@ -90,7 +91,6 @@ func (e *elector) renew(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			e.release()
 			return nil
 		case <-t.C:
 		}
@@ -179,8 +179,8 @@ func (e *elector) observe(l *coordination.Lease) {
 	e.observedAt = time.Now()
 }
 
-// release gives the lease up on a clean stop, so a successor need not wait
-// for it to expire.
+// release gives the lease up, if this candidate still holds it, so a
+// successor need not wait for it to expire.
 func (e *elector) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), e.cfg.RetryPeriod)
 	defer cancel()

@@ -9,7 +9,6 @@ import (
 	"os"
 	"reflect"
 	"sync"
-	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
@@ -98,11 +97,25 @@ func NewManager(c *client.Client, opts *ManagerOptions) *Manager {
 			le.Identity = host + "_" + hex.EncodeToString(b[:])
 		}
 	}
-	return &Manager{
-		client: c, opts: o, log: o.Logger, reg: o.Registry, m: newManagerMetrics(o.Registry),
+	m := &Manager{
+		client: c, opts: o, log: o.Logger, reg: o.Registry,
 		informers: map[informerKey]informer{},
 		recorders: map[string]*Recorder{},
 	}
+	m.m = newManagerMetrics(o.Registry, m.queueDepths)
+	return m
+}
+
+// queueDepths returns the length of each controller's queue by name
+// (summed, should two controllers share a name).
+func (m *Manager) queueDepths() map[string]int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]int, len(m.controllers))
+	for _, c := range m.controllers {
+		out[c.name] += c.queue.Len()
+	}
+	return out
 }
 
 // Client returns the manager's API client.
@@ -204,7 +217,6 @@ func (m *Manager) Run(ctx context.Context) error {
 		infWG.Go(func() { r.Run(ctx) })
 	}
 	m.mu.Unlock()
-	go m.reportDepth(ctx)
 
 	var el *elector
 	if le := m.opts.LeaderElection; le != nil {
@@ -238,6 +250,12 @@ func (m *Manager) Run(ctx context.Context) error {
 		})
 	}
 	err := g.Wait()
+	if el != nil {
+		// Give the lease up only now that every controller has returned:
+		// a successor must not reconcile while ours still do.
+		m.setLeading(false)
+		el.release()
+	}
 	if ctx.Err() != nil && err == nil {
 		return nil
 	}
@@ -260,24 +278,6 @@ func (m *Manager) IsLeader() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.leading
-}
-
-// reportDepth publishes the queue depths every second.
-func (m *Manager) reportDepth(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		m.mu.Lock()
-		for _, c := range m.controllers {
-			m.m.depth.WithLabelValues(c.name).Set(float64(c.queue.Len()))
-		}
-		m.mu.Unlock()
-	}
 }
 
 // Handler serves /healthz (the process is up), /readyz (informers synced)

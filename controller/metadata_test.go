@@ -115,9 +115,10 @@ func TestMetadataInformer(t *testing.T) {
 	})
 }
 
-// TestMetadataInformerRelistsOnGone: a metadata informer whose version
-// has been compacted away re-lists and catches up, deletes included.
-func TestMetadataInformerRelistsOnGone(t *testing.T) {
+// A metadata informer run again after it missed changes (and the store
+// compacted past them) re-lists, in pages, and catches up, deletes
+// included.
+func TestMetadataInformerRestartRelists(t *testing.T) {
 	env := controllertest.New(t, nil)
 	ctx := t.Context()
 	cms := client.Resource[core.ConfigMap](env.Client).Namespace("default")

@@ -1,6 +1,8 @@
 package controller
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -9,7 +11,6 @@ import (
 // managerMetrics are the metrics of all controllers in a Manager, labelled
 // by controller name, named as controller-runtime names them.
 type managerMetrics struct {
-	depth    *prometheus.GaugeVec
 	adds     *prometheus.CounterVec
 	retries  *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -18,10 +19,11 @@ type managerMetrics struct {
 	isLeader prometheus.Gauge
 }
 
-func newManagerMetrics(reg *prometheus.Registry) *managerMetrics {
+// newManagerMetrics registers the metrics in reg; depths returns the queue
+// lengths by controller name when /metrics is scraped.
+func newManagerMetrics(reg *prometheus.Registry, depths func() map[string]int) *managerMetrics {
 	m := &managerMetrics{
-		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "workqueue_depth", Help: "Requests waiting in the work queue."}, []string{"name"}),
-		adds:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "workqueue_adds_total", Help: "Requests added to the work queue."}, []string{"name"}),
+		adds: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "workqueue_adds_total", Help: "Requests added to the work queue."}, []string{"name"}),
 		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "workqueue_retries_total", Help: "Requests re-added with backoff."},
 			[]string{"name"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "controller_runtime_reconcile_time_seconds", Help: "Reconcile latency.",
@@ -32,8 +34,30 @@ func newManagerMetrics(reg *prometheus.Registry) *managerMetrics {
 			[]string{"controller", "result"}),
 		isLeader: prometheus.NewGauge(prometheus.GaugeOpts{Name: "leader_election_master_status", Help: "1 while this manager holds the lease."}),
 	}
-	reg.MustRegister(m.depth, m.adds, m.retries, m.latency, m.errors, m.total, m.isLeader)
+	depth := depthCollector{
+		desc:   prometheus.NewDesc("workqueue_depth", "Requests waiting in the work queue.", []string{"name"}, nil),
+		depths: depths,
+	}
+	reg.MustRegister(depth, m.adds, m.retries, m.latency, m.errors, m.total, m.isLeader)
 	return m
+}
+
+// depthCollector reads the queue lengths when scraped, so workqueue_depth
+// is exact at that moment rather than a sample from a ticker.
+type depthCollector struct {
+	desc   *prometheus.Desc
+	depths func() map[string]int
+}
+
+// Describe implements prometheus.Collector.
+func (d depthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- d.desc }
+
+// Collect implements prometheus.Collector.
+func (d depthCollector) Collect(ch chan<- prometheus.Metric) {
+	depths := d.depths()
+	for _, name := range slices.Sorted(maps.Keys(depths)) {
+		ch <- prometheus.MustNewConstMetric(d.desc, prometheus.GaugeValue, float64(depths[name]), name)
+	}
 }
 
 // controllerMetrics is one controller's view of managerMetrics.
@@ -41,7 +65,6 @@ type controllerMetrics struct {
 	latency       prometheus.Observer
 	errors, ok    prometheus.Counter
 	errorResult   prometheus.Counter
-	depth         prometheus.Gauge
 	adds, retries prometheus.Counter
 }
 
@@ -51,7 +74,6 @@ func (mm *managerMetrics) forController(c *Controller) *controllerMetrics {
 		errors:      mm.errors.WithLabelValues(c.name),
 		ok:          mm.total.WithLabelValues(c.name, "success"),
 		errorResult: mm.total.WithLabelValues(c.name, "error"),
-		depth:       mm.depth.WithLabelValues(c.name),
 		adds:        mm.adds.WithLabelValues(c.name),
 		retries:     mm.retries.WithLabelValues(c.name),
 	}

@@ -6,6 +6,8 @@ package apiservertest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -33,6 +35,8 @@ type Server struct {
 	Dir string
 	// Setup is the security setup of a Secure server (nil otherwise).
 	Setup *secure.Setup
+
+	closers []func() // run by Close, last first
 }
 
 // Options tune Start. The zero value is the defaults.
@@ -53,76 +57,107 @@ type Options struct {
 	Secure bool
 }
 
-// Start starts a server that stops when the test ends.
+// Start starts a server on a bolt store in t.TempDir() that stops when the
+// test ends. It fails the test if the server cannot start.
 func Start(t testing.TB, opts *Options) *Server {
 	t.Helper()
+	s, err := Open(t.TempDir(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Open starts a server outside a test (examples, TestMain, a program's
+// own harness), keeping its store and files in dir. The caller must Close
+// it; dir is left for the caller to remove.
+func Open(dir string, opts *Options) (_ *Server, err error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	dir := t.TempDir()
+	s := &Server{Dir: dir}
+	// On failure, undo whatever was started.
+	defer func() {
+		if err != nil {
+			s.Close()
+			err = fmt.Errorf("apiservertest: %w", err)
+		}
+	}()
 	cfg := opts.Config
 	if cfg.Store == nil {
 		st, err := bolt.Open(filepath.Join(dir, "spar.db"), &bolt.Options{NoSync: !opts.Sync})
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
-		t.Cleanup(func() { st.Close() })
+		s.closers = append(s.closers, func() { st.Close() })
 		cfg.Store = st
 	}
+	s.Store = cfg.Store
 	if cfg.Logger.GetSink() == nil {
 		cfg.Logger = opts.Logger
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	var sec *secure.Setup
 	if opts.Secure {
-		if sec, err = secure.Configure(&cfg, secure.Options{Dir: dir, ServerURL: "https://" + ln.Addr().String()}); err != nil {
-			t.Fatal(err)
+		if s.Setup, err = secure.Configure(&cfg, secure.Options{Dir: dir, ServerURL: "https://" + ln.Addr().String()}); err != nil {
+			ln.Close()
+			return nil, err
 		}
-		if sec.Audit != nil {
-			t.Cleanup(func() { sec.Audit.Close() })
+		if a := s.Setup.Audit; a != nil {
+			s.closers = append(s.closers, func() { a.Close() })
 		}
 	}
-	srv, err := apiserver.New(cfg)
-	if err != nil {
-		t.Fatal(err)
+	if s.Server, err = apiserver.New(cfg); err != nil {
+		ln.Close()
+		return nil, err
 	}
-	if sec != nil {
-		sec.Attach(srv)
+	if s.Setup != nil {
+		s.Setup.Attach(s.Server)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	runDone := make(chan struct{})
 	go func() {
 		defer close(runDone)
-		srv.Run(ctx)
+		s.Server.Run(ctx)
 	}()
-	select {
-	case <-srv.Ready():
-	case <-time.After(30 * time.Second):
+	hs := &http.Server{Handler: s.Server.Handler()}
+	// Closers run last first: the HTTP server, then Run, then audit and
+	// the store.
+	s.closers = append(s.closers, func() {
+		hs.Close()
 		cancel()
-		t.Fatal("apiservertest: the server was not ready after 30s")
+		<-runDone
+	})
+	select {
+	case <-s.Server.Ready():
+	case <-time.After(30 * time.Second):
+		ln.Close()
+		return nil, errors.New("the server was not ready after 30s")
 	}
-	hs := &http.Server{Handler: srv.Handler()}
-	s := &Server{Server: srv, Store: cfg.Store, Dir: dir, Setup: sec}
-	if sec != nil {
-		hs.TLSConfig = sec.TLSConfig
+	if s.Setup != nil {
+		hs.TLSConfig = s.Setup.TLSConfig
 		go hs.ServeTLS(ln, "", "")
 		s.URL = "https://" + ln.Addr().String()
-		s.Kubeconfig = sec.AdminKubeconfig
+		s.Kubeconfig = s.Setup.AdminKubeconfig
 	} else {
 		go hs.Serve(ln)
 		s.URL = "http://" + ln.Addr().String()
 		s.Kubeconfig = filepath.Join(dir, "admin.kubeconfig")
 		if err := apiserver.WriteKubeconfig(s.Kubeconfig, s.URL); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
-	t.Cleanup(func() {
-		hs.Close()
-		cancel()
-		<-runDone
-	})
-	return s
+	return s, nil
+}
+
+// Close stops the server and closes the store it opened. It is safe to
+// call more than once.
+func (s *Server) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+	s.closers = nil
 }
