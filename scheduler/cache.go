@@ -218,23 +218,27 @@ func (c *Cache) IsAssumed(uid meta.UID) bool {
 
 // AddPod accounts for a bound pod from the informer (confirming it if it
 // was assumed).
-func (c *Cache) AddPod(pod *core.Pod) {
+func (c *Cache) AddPod(pod *core.Pod) { c.addPod(pod) }
+
+// addPod is AddPod, returning the pod's previous and new PodInfos (old is
+// nil for a pod the cache did not have).
+func (c *Cache) addPod(pod *core.Pod) (old, pi *PodInfo) {
+	pi = NewPodInfo(pod)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p, ok := c.pods[pod.UID]; ok {
-		if p.node == pod.Spec.NodeName {
-			// Confirmed: keep the accounting, switch to the API's copy.
-			c.removePodLocked(pod.UID)
-		} else {
-			c.removePodLocked(pod.UID)
-		}
+		// An assumed pod confirmed, or a bound pod updated: replace the
+		// cache's copy (on whatever node the API says).
+		old = p.pi
+		c.removePodLocked(pod.UID)
 	}
 	delete(c.assumed, pod.UID)
-	c.addPodLocked(NewPodInfo(pod), pod.Spec.NodeName)
+	c.addPodLocked(pi, pod.Spec.NodeName)
+	return old, pi
 }
 
 // UpdatePod replaces a bound pod.
-func (c *Cache) UpdatePod(pod *core.Pod) { c.AddPod(pod) }
+func (c *Cache) UpdatePod(pod *core.Pod) { c.addPod(pod) }
 
 // RemovePod removes a pod.
 func (c *Cache) RemovePod(uid meta.UID) {
@@ -246,7 +250,7 @@ func (c *Cache) RemovePod(uid meta.UID) {
 
 func (c *Cache) addPodLocked(pi *PodInfo, nodeName string) {
 	n := c.node(nodeName)
-	n.info.addPod(pi)
+	n.info.AddPod(pi)
 	c.touch(n)
 	c.pods[pi.Pod.UID] = &cachedPod{pi: pi, node: nodeName}
 }
@@ -261,7 +265,7 @@ func (c *Cache) removePodLocked(uid meta.UID) {
 	if !ok {
 		return
 	}
-	n.info.removePod(uid)
+	n.info.RemovePod(uid)
 	c.touch(n)
 	if n.info.Node == nil && len(n.info.Pods) == 0 {
 		c.unlink(n)

@@ -147,7 +147,7 @@ func (q *Queue) updateLocked(pod *core.Pod) {
 	}
 	if _, un := q.unschedulable[pod.UID]; un && changed {
 		delete(q.unschedulable, pod.UID)
-		q.pushActiveOrBackoffLocked(qp)
+		q.pushActiveOrBackoffLocked(qp, time.Now())
 	} else if i := q.active.find(qp); i >= 0 {
 		heap.Fix(q.active, i)
 	}
@@ -171,10 +171,12 @@ func labelsEqual(a, b map[string]string) bool {
 	return true
 }
 
-// Delete removes a pod.
+// Delete removes a pod. A pod in flight is not requeued when its attempt
+// fails.
 func (q *Queue) Delete(uid meta.UID) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	delete(q.inFlight, uid)
 	qp, ok := q.index[uid]
 	if !ok {
 		return
@@ -247,9 +249,10 @@ func (q *Queue) Requeue(qp *QueuedPod, unschedulable bool) {
 	heap.Push(q.backoff, qp)
 }
 
-// pushActiveOrBackoffLocked moves a pod out of the unschedulable set.
-func (q *Queue) pushActiveOrBackoffLocked(qp *QueuedPod) {
-	if time.Now().Before(q.backoffEnd(qp)) {
+// pushActiveOrBackoffLocked moves a pod out of the unschedulable set: to
+// backoff if its backoff has not ended at now.
+func (q *Queue) pushActiveOrBackoffLocked(qp *QueuedPod, now time.Time) {
+	if now.Before(q.backoffEnd(qp)) {
 		heap.Push(q.backoff, qp)
 		return
 	}
@@ -263,10 +266,11 @@ func (q *Queue) OnEvent(event ClusterEvent) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.lastEvent = q.cycle
+	now := time.Now()
 	for uid, qp := range q.unschedulable {
 		if !qp.Gated && q.helps(qp, event) {
 			delete(q.unschedulable, uid)
-			q.pushActiveOrBackoffLocked(qp)
+			q.pushActiveOrBackoffLocked(qp, now)
 		}
 	}
 }
@@ -298,7 +302,7 @@ func (q *Queue) flush(now time.Time) {
 	for uid, qp := range q.unschedulable {
 		if !qp.Gated && now.Sub(qp.Timestamp) > q.opts.MaxUnschedulable {
 			delete(q.unschedulable, uid)
-			q.pushActiveOrBackoffLocked(qp)
+			q.pushActiveOrBackoffLocked(qp, now)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,11 +21,13 @@ import (
 type Handle interface {
 	// Client talks to the API server.
 	Client() *client.Client
-	// Manager gives shared informers: controller.GetInformer[T](h.Manager(), nil).
+	// Manager gives shared informers; plugins get theirs through
+	// GetInformer, so the scheduler waits for them to sync.
 	Manager() *controller.Manager
 	// Snapshot is the node snapshot of the current cycle (read-only).
 	Snapshot() *Snapshot
-	// Recorder writes Events.
+	// Recorder writes Events reported by the profile's scheduler name, as
+	// Kubernetes reports them.
 	Recorder() *controller.Recorder
 	// Parallelizer runs per-node work in parallel.
 	Parallelizer() Parallelizer
@@ -36,12 +39,21 @@ type Handle interface {
 	NominatedPods(nodeName string) []*PodInfo
 	// RunFilterPlugins runs every Filter plugin of the profile for one node.
 	RunFilterPlugins(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status
+	// RunFilterPluginsWithNominatedPods runs the filters as the scheduling
+	// cycle does: with the pods nominated to the node with at least the
+	// pod's priority counted as if running there, and, when there are any
+	// and the pod fits, once more without them (see
+	// FilterWithNominatedPods).
+	RunFilterPluginsWithNominatedPods(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status
 	// RunPreFilterAddPod and RunPreFilterRemovePod run the PreFilter
 	// extensions of the profile (preemption's what-if).
 	RunPreFilterAddPod(ctx context.Context, state *CycleState, pod, add *PodInfo, node *NodeInfo) *Status
 	RunPreFilterRemovePod(ctx context.Context, state *CycleState, pod, remove *PodInfo, node *NodeInfo) *Status
 	// WaitingPod returns a pod held by a Permit plugin.
 	WaitingPod(uid meta.UID) (WaitingPod, bool)
+	// IterateOverWaitingPods calls fn for every pod held by a Permit
+	// plugin (a gang plugin allows a whole group this way).
+	IterateOverWaitingPods(fn func(WaitingPod))
 }
 
 // WaitingPod is a reserved pod a Permit plugin holds.
@@ -61,8 +73,9 @@ type weightedScore struct {
 
 // Framework runs one profile's plugins.
 type Framework struct {
-	profile Profile
-	s       *Scheduler
+	profile  Profile
+	s        *Scheduler
+	recorder *controller.Recorder
 
 	preEnqueue []PreEnqueuePlugin
 	queueSort  QueueSortPlugin
@@ -86,7 +99,8 @@ type Framework struct {
 
 // newFramework builds a profile's plugins from the registry.
 func newFramework(s *Scheduler, reg Registry, defaults *Plugins, p Profile) (*Framework, error) {
-	f := &Framework{profile: p, s: s, events: map[string][]ClusterEvent{}, waiting: map[meta.UID]*waitingPod{}}
+	f := &Framework{profile: p, s: s, recorder: s.mgr.Recorder(p.SchedulerName),
+		events: map[string][]ClusterEvent{}, waiting: map[meta.UID]*waitingPod{}}
 	args := map[string][]byte{}
 	for _, pc := range p.PluginConfig {
 		args[pc.Name] = pc.Args
@@ -259,7 +273,7 @@ func inPoint(refs []PluginRef, name string) bool {
 func (f *Framework) Client() *client.Client                      { return f.s.client }
 func (f *Framework) Manager() *controller.Manager                { return f.s.mgr }
 func (f *Framework) Snapshot() *Snapshot                         { return f.s.snapshot }
-func (f *Framework) Recorder() *controller.Recorder              { return f.s.recorder }
+func (f *Framework) Recorder() *controller.Recorder              { return f.recorder }
 func (f *Framework) Parallelizer() Parallelizer                  { return f.s.parallel }
 func (f *Framework) NamespaceLabels(ns string) map[string]string { return f.s.namespaceLabels(ns) }
 func (f *Framework) NominatedPods(node string) []*PodInfo        { return f.s.nominator.forNode(node) }
@@ -309,9 +323,24 @@ func (f *Framework) WaitingPod(uid meta.UID) (WaitingPod, bool) {
 	return w, ok
 }
 
-// runPreFilter runs the PreFilter plugins; the result narrows the nodes.
-func (f *Framework) runPreFilter(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo) (*PreFilterResult, *Status) {
-	var result *PreFilterResult
+// IterateOverWaitingPods implements Handle.
+func (f *Framework) IterateOverWaitingPods(fn func(WaitingPod)) {
+	f.waitingMu.Lock()
+	pods := make([]WaitingPod, 0, len(f.waiting))
+	for _, w := range f.waiting {
+		pods = append(pods, w)
+	}
+	f.waitingMu.Unlock()
+	// Without the lock: fn may Allow or Reject, which ends waits.
+	for _, w := range pods {
+		fn(w)
+	}
+}
+
+// runPreFilter runs the PreFilter plugins; the result narrows the nodes,
+// and narrowedBy names the plugins whose results did (sorted), for the
+// message of the nodes they excluded.
+func (f *Framework) runPreFilter(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo) (result *PreFilterResult, narrowedBy []string, _ *Status) {
 	for _, p := range f.preFilter {
 		r, st := p.PreFilter(ctx, state, pod, nodes)
 		if st.IsSkip() {
@@ -322,62 +351,74 @@ func (f *Framework) runPreFilter(ctx context.Context, state *CycleState, pod *Po
 			continue
 		}
 		if !st.IsSuccess() {
-			return nil, st.WithPlugin(p.Name())
+			return nil, nil, st.WithPlugin(p.Name())
 		}
-		if r != nil && r.NodeNames != nil {
-			if result == nil {
-				result = &PreFilterResult{NodeNames: r.NodeNames}
-			} else {
-				both := map[string]bool{}
-				for n := range result.NodeNames {
-					if r.NodeNames[n] {
-						both[n] = true
-					}
-				}
-				result.NodeNames = both
+		if r == nil || r.NodeNames == nil {
+			continue
+		}
+		narrowedBy = append(narrowedBy, p.Name())
+		if result == nil {
+			result = &PreFilterResult{NodeNames: r.NodeNames}
+			continue
+		}
+		both := map[string]bool{}
+		for n := range result.NodeNames {
+			if r.NodeNames[n] {
+				both[n] = true
 			}
 		}
+		result.NodeNames = both
 	}
-	return result, nil
+	slices.Sort(narrowedBy)
+	return result, narrowedBy, nil
 }
 
-// runFilterWithNominated runs the filters for a node as if the
-// higher-or-equal priority pods nominated to it were already there, as
-// Kubernetes does, so a preemptor's freed space is not taken by others.
-func (f *Framework) runFilterWithNominated(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status {
-	nominated := f.s.nominator.forNode(node.Name())
-	if len(nominated) == 0 {
+// RunFilterPluginsWithNominatedPods implements Handle.
+func (f *Framework) RunFilterPluginsWithNominatedPods(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status {
+	if f.s.nominator.empty() {
 		return f.RunFilterPlugins(ctx, state, pod, node)
 	}
-	var prio int32
-	if pod.Pod.Spec.Priority != nil {
-		prio = *pod.Pod.Spec.Priority
-	}
+	return FilterWithNominatedPods(ctx, f, state, pod, node)
+}
+
+// FilterWithNominatedPods runs h's filters for node as Kubernetes does
+// when pods are nominated there by preemption: first with the nominated
+// pods of at least pod's priority added to a clone of the node (and to a
+// clone of the PreFilter state, through the PreFilter extensions), so the
+// pod does not take room freed for a more important one; then, if that
+// passes and any were added, once more as the node is, because they may
+// never come and some filters (pod affinity) pass only with them absent.
+// Handles implement RunFilterPluginsWithNominatedPods with it.
+func FilterWithNominatedPods(ctx context.Context, h Handle, state *CycleState, pod *PodInfo, node *NodeInfo) *Status {
+	prio := PodPriority(pod.Pod)
+	nodeCopy, stateCopy := node, state
 	added := false
-	nodeCopy := node
-	stateCopy := state
-	for _, np := range nominated {
-		if np.Pod.UID == pod.Pod.UID || np.Pod.Spec.Priority == nil || *np.Pod.Spec.Priority < prio {
+	for _, np := range h.NominatedPods(node.Name()) {
+		if np.Pod.UID == pod.Pod.UID || PodPriority(np.Pod) < prio {
 			continue
 		}
 		if !added {
-			nodeCopy = node.Clone()
-			stateCopy = state.Clone()
-			added = true
+			nodeCopy, stateCopy, added = node.Clone(), state.Clone(), true
 		}
-		nodeCopy.addPod(np)
-		if st := f.RunPreFilterAddPod(ctx, stateCopy, pod, np, nodeCopy); !st.IsSuccess() {
+		nodeCopy.AddPod(np)
+		if st := h.RunPreFilterAddPod(ctx, stateCopy, pod, np, nodeCopy); !st.IsSuccess() {
 			return st
 		}
 	}
-	if st := f.RunFilterPlugins(ctx, stateCopy, pod, nodeCopy); !st.IsSuccess() {
+	st := h.RunFilterPlugins(ctx, stateCopy, pod, nodeCopy)
+	if !added || !st.IsSuccess() {
 		return st
 	}
-	if added {
-		// Also fit without them, in case they never come.
-		return f.RunFilterPlugins(ctx, state, pod, node)
+	return h.RunFilterPlugins(ctx, state, pod, node)
+}
+
+// PodPriority is a pod's spec.priority, 0 when unset (as the API server's
+// Priority admission leaves it only when no PriorityClass applies).
+func PodPriority(p *core.Pod) int32 {
+	if p.Spec.Priority != nil {
+		return *p.Spec.Priority
 	}
-	return nil
+	return 0
 }
 
 // findFeasible runs the filters over the nodes in parallel, starting at
@@ -403,7 +444,7 @@ func (f *Framework) findFeasible(ctx context.Context, state *CycleState, pod *Po
 	f.s.parallel.Until(fctx, n, func(i int) {
 		node := nodes[(start+i)%n]
 		examined.Add(1)
-		st := f.runFilterWithNominated(fctx, state, pod, node)
+		st := f.RunFilterPluginsWithNominatedPods(fctx, state, pod, node)
 		if st.IsSuccess() {
 			k := found.Add(1)
 			if k > int64(want) {
@@ -506,13 +547,13 @@ func selectHost(nodes []*NodeInfo, totals []int64) *NodeInfo {
 	return nodes[best]
 }
 
-// runReserve reserves; on failure it unreserves everything in reverse.
+// runReserve reserves. On failure it runs every Reserve plugin's
+// Unreserve, in reverse order, as Kubernetes does: Unreserve must be
+// idempotent and cope with a Reserve that did not run.
 func (f *Framework) runReserve(ctx context.Context, state *CycleState, pod *PodInfo, node string) *Status {
-	for i, p := range f.reserve {
+	for _, p := range f.reserve {
 		if st := p.Reserve(ctx, state, pod, node); !st.IsSuccess() {
-			for j := i; j >= 0; j-- {
-				f.reserve[j].Unreserve(ctx, state, pod, node)
-			}
+			f.runUnreserve(ctx, state, pod, node)
 			return st.WithPlugin(p.Name())
 		}
 	}
@@ -578,12 +619,14 @@ func (f *Framework) runPermit(ctx context.Context, state *CycleState, pod *PodIn
 		return nil, nil
 	}
 	w := &waitingPod{pod: pod.Pod, pending: map[string]*time.Timer{}, done: make(chan *Status, 1)}
+	// Under the lock: a short timeout may fire before all are set.
+	w.mu.Lock()
 	for name, d := range waits {
-		name := name
 		w.pending[name] = time.AfterFunc(d, func() {
 			w.Reject(name, fmt.Sprintf("rejected due to timeout after waiting %v at plugin %s", d, name))
 		})
 	}
+	w.mu.Unlock()
 	f.waitingMu.Lock()
 	f.waiting[pod.Pod.UID] = w
 	f.waitingMu.Unlock()

@@ -5,15 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
 
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/api/storage"
 	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
 )
@@ -48,7 +51,6 @@ type Scheduler struct {
 	mgr      *controller.Manager
 	opts     Options
 	log      logr.Logger
-	recorder *controller.Recorder
 	parallel Parallelizer
 
 	profiles  map[string]*Framework
@@ -64,6 +66,34 @@ type Scheduler struct {
 	percentage int32
 	nextStart  int
 	binding    sync.WaitGroup
+
+	// syncs are the informers to wait for before the first cycle.
+	syncMu sync.Mutex
+	syncs  []cacheSyncer
+}
+
+type cacheSyncer interface {
+	WaitForCacheSync(ctx context.Context) bool
+}
+
+// GetInformer returns the shared informer of kind T of h's manager (nil
+// when h has none), as controller.GetInformer does, and, when h is a
+// scheduler's framework, makes that scheduler wait for the informer's
+// first list before its first scheduling cycle: plugins that read
+// informers get them here and need not wait themselves. (A Handle of
+// another kind, such as plugintest's, leaves waiting to its user.)
+func GetInformer[T any, PT controller.Object[T]](h Handle, opts *controller.InformerOptions) *controller.Informer[T, PT] {
+	m := h.Manager()
+	if m == nil {
+		return nil
+	}
+	inf := controller.GetInformer[T, PT](m, opts)
+	if f, ok := h.(*Framework); ok {
+		f.s.syncMu.Lock()
+		f.s.syncs = append(f.s.syncs, inf)
+		f.s.syncMu.Unlock()
+	}
+	return inf
 }
 
 // New builds a scheduler on m's client and shared informers and adds it to
@@ -81,7 +111,6 @@ func New(m *controller.Manager, opts Options) (*Scheduler, error) {
 	}
 	s := &Scheduler{
 		client: m.Client(), mgr: m, opts: opts, log: opts.Logger,
-		recorder:  m.Recorder("default-scheduler"),
 		parallel:  Parallelizer{Workers: int(cfg.Parallelism)},
 		profiles:  map[string]*Framework{},
 		cache:     NewCache(opts.AssumeTTL),
@@ -114,9 +143,9 @@ func New(m *controller.Manager, opts Options) (*Scheduler, error) {
 	s.queue = NewQueue(first.queueSort.Less, s.eventsOf, &opts.Queue)
 	s.queue.admit = s.admit
 
-	s.pods = controller.GetInformer[core.Pod](m, nil)
-	s.nodes = controller.GetInformer[core.Node](m, nil)
-	s.namespaces = controller.GetInformer[core.Namespace](m, nil)
+	s.pods = GetInformer[core.Pod](s.handle(), nil)
+	s.nodes = GetInformer[core.Node](s.handle(), nil)
+	s.namespaces = GetInformer[core.Namespace](s.handle(), nil)
 	s.pods.AddHandler(controller.HandlerFuncs[core.Pod]{
 		AddFunc:    func(p *core.Pod, _ bool) { s.onPodAdd(p) },
 		UpdateFunc: s.onPodUpdate,
@@ -133,8 +162,23 @@ func New(m *controller.Manager, opts Options) (*Scheduler, error) {
 				s.queue.OnEvent(ClusterEvent{EventNode, a})
 			}
 		},
-		DeleteFunc: func(n *core.Node) { s.cache.RemoveNode(n.Name) },
+		DeleteFunc: func(n *core.Node) {
+			s.cache.RemoveNode(n.Name)
+			s.queue.OnEvent(ClusterEvent{EventNode, Delete})
+		},
 	})
+	// Storage objects are watched only when a plugin asked for their
+	// events (VolumeBinding does), as Kubernetes adds the event handlers
+	// the profiles' plugins need.
+	if s.wantsEvents(EventPersistentVolumeClaim) {
+		watchEvents(s, GetInformer[core.PersistentVolumeClaim](s.handle(), nil), EventPersistentVolumeClaim)
+	}
+	if s.wantsEvents(EventPersistentVolume) {
+		watchEvents(s, GetInformer[core.PersistentVolume](s.handle(), nil), EventPersistentVolume)
+	}
+	if s.wantsEvents(EventStorageClass) {
+		watchEvents(s, GetInformer[storage.StorageClass](s.handle(), nil), EventStorageClass)
+	}
 	m.AddRunnable(s)
 	return s, nil
 }
@@ -155,6 +199,41 @@ func (s *Scheduler) admit(pod *core.Pod) bool {
 		}
 	}
 	return true
+}
+
+// handle is the first profile's framework, through which the scheduler
+// registers its own informers as the plugins do theirs.
+func (s *Scheduler) handle() Handle {
+	for _, f := range s.profiles {
+		return f
+	}
+	return nil
+}
+
+// wantsEvents reports whether a plugin of any profile registered events
+// about r (a wildcard registration does not count: it asks for any event
+// the scheduler sees, not for new informers).
+func (s *Scheduler) wantsEvents(r EventResource) bool {
+	for _, f := range s.profiles {
+		for _, evs := range f.events {
+			for _, e := range evs {
+				if e.Resource == r {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// watchEvents turns inf's changes into queue events about r: an update
+// is not classified further, so it matches any update a plugin asked for.
+func watchEvents[T any, PT controller.Object[T]](s *Scheduler, inf *controller.Informer[T, PT], r EventResource) {
+	inf.AddHandler(controller.HandlerFuncs[T]{
+		AddFunc:    func(*T, bool) { s.queue.OnEvent(ClusterEvent{r, Add}) },
+		UpdateFunc: func(*T, *T) { s.queue.OnEvent(ClusterEvent{r, Update}) },
+		DeleteFunc: func(*T) { s.queue.OnEvent(ClusterEvent{r, Delete}) },
+	})
 }
 
 // eventsOf returns the events a plugin registered (of any profile).
@@ -202,6 +281,7 @@ func (s *Scheduler) onPodAdd(p *core.Pod) {
 		if !core.IsPodTerminal(p) {
 			s.cache.AddPod(p)
 			s.nominator.remove(p.UID)
+			s.queue.OnEvent(ClusterEvent{EventAssignedPod, Add})
 		}
 	case s.responsibleFor(p) && p.DeletionTimestamp == nil:
 		s.queue.Add(p)
@@ -225,16 +305,24 @@ func (s *Scheduler) onPodUpdate(old, p *core.Pod) {
 			s.queue.OnEvent(ClusterEvent{EventAssignedPod, Delete})
 			return
 		}
-		s.cache.UpdatePod(p)
+		prev, cur := s.cache.addPod(p)
+		var a ActionType
 		if !labelsEqual(old.Labels, p.Labels) {
-			s.queue.OnEvent(ClusterEvent{EventAssignedPod, UpdatePodLabel})
+			a |= UpdatePodLabel
+		}
+		if scaledDown(prev, cur) {
+			a |= UpdatePodScaleDown
+		}
+		if a != 0 {
+			s.queue.OnEvent(ClusterEvent{EventAssignedPod, a})
 		}
 	case s.responsibleFor(p):
 		if p.DeletionTimestamp != nil {
-			s.queue.Delete(p.UID)
+			s.forget(p.UID)
 			return
 		}
 		s.queue.Update(p)
+		s.nominator.update(old, p)
 	}
 }
 
@@ -244,8 +332,38 @@ func (s *Scheduler) onPodDelete(p *core.Pod) {
 		s.queue.OnEvent(ClusterEvent{EventAssignedPod, Delete})
 		return
 	}
-	s.queue.Delete(p.UID)
-	s.nominator.remove(p.UID)
+	s.forget(p.UID)
+}
+
+// forget drops a pending pod that is being deleted: from the queue, the
+// nominator, and from Permit if it waits there (its binding cycle then
+// unreserves it).
+func (s *Scheduler) forget(uid meta.UID) {
+	s.queue.Delete(uid)
+	s.nominator.remove(uid)
+	for _, f := range s.profiles {
+		if w, ok := f.WaitingPod(uid); ok {
+			w.Reject("", "removed")
+		}
+	}
+}
+
+// scaledDown reports whether a bound pod's requests went down (an in-place
+// resize), which may let pods that did not fit its node fit now.
+func scaledDown(old, cur *PodInfo) bool {
+	if old == nil {
+		return false
+	}
+	o, n := &old.Requests, &cur.Requests
+	if n.MilliCPU < o.MilliCPU || n.Memory < o.Memory || n.EphemeralStorage < o.EphemeralStorage {
+		return true
+	}
+	for k, v := range o.Scalar {
+		if n.Scalar[k] < v {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Scheduler) namespaceLabels(ns string) map[string]string {
@@ -256,9 +374,15 @@ func (s *Scheduler) namespaceLabels(ns string) map[string]string {
 	return n.Labels
 }
 
-// Run schedules until ctx is done. Pending bindings finish first.
+// Run schedules until ctx is done. Pending bindings finish first. The
+// first cycle waits for every informer the scheduler and its plugins got
+// through GetInformer to load its first list, so no plugin decides on a
+// cache still filling.
 func (s *Scheduler) Run(ctx context.Context) error {
-	for _, inf := range []interface{ WaitForCacheSync(context.Context) bool }{s.pods, s.nodes, s.namespaces} {
+	s.syncMu.Lock()
+	syncs := slices.Clone(s.syncs)
+	s.syncMu.Unlock()
+	for _, inf := range syncs {
 		if !inf.WaitForCacheSync(ctx) {
 			return nil
 		}
@@ -310,7 +434,7 @@ func (s *Scheduler) scheduleOne(ctx context.Context, qp *QueuedPod) {
 	s.cache.UpdateSnapshot(s.snapshot)
 	node, fitErr, st := s.schedulePod(ctx, f, state, qp.PodInfo)
 	if !st.IsSuccess() {
-		s.fail(ctx, f, qp, st, fitErr, "")
+		s.fail(ctx, f, qp, st, fitErr, state)
 		return
 	}
 	// Assume: the cache counts the pod on its node from now on, so the next
@@ -321,14 +445,14 @@ func (s *Scheduler) scheduleOne(ctx context.Context, qp *QueuedPod) {
 	s.cache.AssumePod(api, node)
 	if st := f.runReserve(ctx, state, api, node); !st.IsSuccess() {
 		s.cache.ForgetPod(pod.UID)
-		s.fail(ctx, f, qp, st, nil, "")
+		s.fail(ctx, f, qp, st, nil, nil)
 		return
 	}
 	w, st := f.runPermit(ctx, state, api, node)
 	if !st.IsSuccess() && st.Code() != Wait {
 		f.runUnreserve(ctx, state, api, node)
 		s.cache.ForgetPod(pod.UID)
-		s.fail(ctx, f, qp, st, nil, "")
+		s.fail(ctx, f, qp, st, nil, nil)
 		return
 	}
 	s.log.V(2).Info("scheduled", "pod", pod.Namespace+"/"+pod.Name, "node", node, "latency", time.Since(start))
@@ -356,13 +480,13 @@ func (s *Scheduler) bindingCycle(ctx context.Context, f *Framework, state *Cycle
 		s.cache.ForgetPod(pi.Pod.UID)
 		// The freed room may let others fit.
 		s.queue.OnEvent(ClusterEvent{EventAssignedPod, Delete})
-		s.fail(ctx, f, qp, st, nil, "")
+		s.fail(ctx, f, qp, st, nil, nil)
 		return
 	}
 	s.cache.FinishBinding(pi.Pod.UID)
 	s.queue.Done(pi.Pod.UID)
 	f.runPostBind(ctx, state, pi, node)
-	s.recorder.Eventf(qp.Pod, controller.EventNormal, "Scheduled", "Successfully assigned %s/%s to %s", qp.Pod.Namespace, qp.Pod.Name, node)
+	f.recorder.Eventf(qp.Pod, controller.EventNormal, "Scheduled", "Successfully assigned %s/%s to %s", qp.Pod.Namespace, qp.Pod.Name, node)
 }
 
 // FitError explains why no node fits a pod.
@@ -411,15 +535,17 @@ func (e *FitError) Error() string {
 func (s *Scheduler) schedulePod(ctx context.Context, f *Framework, state *CycleState, pi *PodInfo) (string, *FitError, *Status) {
 	all := s.snapshot.List()
 	if len(all) == 0 {
-		return "", &FitError{}, NewStatus(Unschedulable, "no nodes available to schedule pods")
+		// Not a fit error: there is nothing to preempt on. Any cluster
+		// event (a node added) retries the pod.
+		return "", nil, NewStatus(UnschedulableAndUnresolvable, "no nodes available to schedule pods")
 	}
 	if pi.ParseError != nil {
 		return "", nil, NewStatus(UnschedulableAndUnresolvable, pi.ParseError.Error())
 	}
-	result, st := f.runPreFilter(ctx, state, pi, all)
+	result, narrowedBy, st := f.runPreFilter(ctx, state, pi, all)
 	if !st.IsSuccess() {
 		if st.IsRejected() {
-			fe := &FitError{NumAllNodes: len(all), PreFilterMessage: st.Message(), Statuses: NodeToStatus{}}
+			fe := &FitError{NumAllNodes: len(all), PreFilterMessage: st.Message(), Statuses: make(NodeToStatus, len(all))}
 			for _, n := range all {
 				fe.Statuses[n.Name()] = st
 			}
@@ -436,7 +562,24 @@ func (s *Scheduler) schedulePod(ctx context.Context, f *Framework, state *CycleS
 			}
 		}
 	}
+	// A pod nominated by preemption tries the node freed for it first,
+	// and takes it without scoring if it fits, as Kubernetes does.
+	// (If it does not fit, the search below records why.)
+	// The nominator knows of the scheduler's own nominations before the
+	// informer brings the pod's status back.
+	nnn := pi.Pod.Status.NominatedNodeName
+	if nnn == "" {
+		nnn = s.nominator.nodeOfPod(pi.Pod.UID)
+	}
+	if nnn != "" && (result == nil || result.NodeNames == nil || result.NodeNames[nnn]) {
+		if n, ok := s.snapshot.Get(nnn); ok && f.RunFilterPluginsWithNominatedPods(ctx, state, pi, n).IsSuccess() {
+			return nnn, nil, nil
+		}
+	}
 	want := numFeasibleNodesToFind(f.percentage(s.percentage), len(nodes))
+	if len(f.score) == 0 {
+		want = min(1, len(nodes)) // nothing to rank: the first that fits
+	}
 	start := 0
 	if len(nodes) == len(all) {
 		start = s.nextStart % len(all)
@@ -447,11 +590,13 @@ func (s *Scheduler) schedulePod(ctx context.Context, f *Framework, state *CycleS
 	}
 	if len(feasible) == 0 {
 		fe := &FitError{NumAllNodes: len(all), Statuses: rejected}
-		// Nodes PreFilter excluded count as rejected for the message.
+		// Nodes PreFilter excluded count as rejected, naming the plugins
+		// that excluded them.
 		if len(nodes) < len(all) {
+			excluded := NewStatus(UnschedulableAndUnresolvable, fmt.Sprintf("node(s) didn't satisfy plugin(s) [%s]", strings.Join(narrowedBy, " ")))
 			for _, n := range all {
-				if _, ok := rejected[n.Name()]; !ok && (result == nil || !result.NodeNames[n.Name()]) {
-					rejected[n.Name()] = NewStatus(UnschedulableAndUnresolvable, "node(s) didn't satisfy plugin(s) [PreFilter]")
+				if _, ok := rejected[n.Name()]; !ok && !result.NodeNames[n.Name()] {
+					rejected[n.Name()] = excluded
 				}
 			}
 		}
@@ -480,29 +625,44 @@ func (f *Framework) percentage(global int32) int32 {
 
 // fail handles a failed attempt: preemption (for fit errors), the pod's
 // PodScheduled condition and an event, and requeueing.
-func (s *Scheduler) fail(ctx context.Context, f *Framework, qp *QueuedPod, st *Status, fe *FitError, _ string) {
+func (s *Scheduler) fail(ctx context.Context, f *Framework, qp *QueuedPod, st *Status, fe *FitError, state *CycleState) {
 	pod := qp.Pod
 	if ctx.Err() != nil {
 		return
 	}
+	if cur, ok := s.pods.Get(pod.Namespace, pod.Name); !ok || cur.UID != pod.UID || cur.Spec.NodeName != "" {
+		// Deleted or bound by someone else meanwhile: nothing to explain.
+		s.queue.Done(pod.UID)
+		return
+	}
 	nominated := ""
-	if fe != nil && len(f.postFilter) > 0 {
-		state := NewCycleState()
-		if _, pst := f.runPreFilter(ctx, state, qp.PodInfo, s.snapshot.List()); pst.IsSuccess() || pst.IsRejected() {
-			for _, p := range f.postFilter {
-				r, pst := p.PostFilter(ctx, state, qp.PodInfo, fe.Statuses)
-				if pst.IsSuccess() && r != nil && r.NominatedNodeName != "" {
+	if fe != nil && len(f.postFilter) > 0 && state != nil {
+		// PostFilter reads the cycle's state, as Kubernetes runs it; the
+		// first success ends it, and the others' messages are appended
+		// to the pod's.
+		var msgs []string
+		for _, p := range f.postFilter {
+			r, pst := p.PostFilter(ctx, state, qp.PodInfo, fe.Statuses)
+			if pst.IsSuccess() {
+				if r != nil {
 					nominated = r.NominatedNodeName
-					fe.PostFilterMessage = ""
-					break
 				}
-				if msg := pst.Message(); msg != "" {
-					fe.PostFilterMessage = "preemption: " + msg
-				}
+				msgs = nil
+				break
+			}
+			if msg := pst.Message(); msg != "" {
+				msgs = append(msgs, msg)
+			}
+			if !pst.IsRejected() {
+				break // an error: the pod backs off
 			}
 		}
+		fe.PostFilterMessage = strings.Join(msgs, ", ")
 	}
 	unschedulable := st.IsRejected()
+	// The plugins that rejected this attempt, whose events may help it; none
+	// known (nil) means any event may.
+	qp.UnschedulablePlugins = nil
 	if fe != nil {
 		unschedulable = true
 		qp.UnschedulablePlugins = map[string]bool{}
@@ -525,7 +685,7 @@ func (s *Scheduler) fail(ctx context.Context, f *Framework, qp *QueuedPod, st *S
 		s.nominator.add(qp.PodInfo, nominated)
 	}
 	s.log.V(1).Info("unable to schedule", "pod", pod.Namespace+"/"+pod.Name, "reason", msg)
-	s.recorder.Event(pod, controller.EventWarning, "FailedScheduling", msg)
+	f.recorder.Event(pod, controller.EventWarning, "FailedScheduling", msg)
 	s.queue.Requeue(qp, unschedulable)
 	go s.updateCondition(context.WithoutCancel(ctx), pod, reason, msg, nominated)
 }
@@ -559,8 +719,13 @@ func (s *Scheduler) updateCondition(ctx context.Context, pod *core.Pod, reason, 
 }
 
 // nominator remembers pods nominated to nodes by preemption until they
-// bind or go away.
+// bind or go away. It follows status.nominatedNodeName (the API's record,
+// which preemption also clears) and the scheduler's own nominations.
 type nominator struct {
+	// count is the number of nominated pods, read without the lock so
+	// that Filter, which asks for every node, costs nothing when nothing
+	// is nominated (the common case).
+	count  atomic.Int64
 	mu     sync.Mutex
 	byNode map[string][]*PodInfo
 	nodeOf map[meta.UID]string
@@ -576,9 +741,13 @@ func (n *nominator) add(pi *PodInfo, node string) {
 	n.removeLocked(pi.Pod.UID)
 	n.byNode[node] = append(n.byNode[node], pi)
 	n.nodeOf[pi.Pod.UID] = node
+	n.count.Add(1)
 }
 
 func (n *nominator) remove(uid meta.UID) {
+	if n.empty() {
+		return
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.removeLocked(uid)
@@ -590,13 +759,57 @@ func (n *nominator) removeLocked(uid meta.UID) {
 		return
 	}
 	delete(n.nodeOf, uid)
+	n.count.Add(-1)
 	n.byNode[node] = deletePodInfo(n.byNode[node], uid)
 	if len(n.byNode[node]) == 0 {
 		delete(n.byNode, node)
 	}
 }
 
+// update follows a pending pod's update. A nomination added, changed or
+// removed in status.nominatedNodeName is applied; an update that has none
+// before and after keeps the scheduler's own nomination, whose write to
+// the API may not have landed yet (as Kubernetes' nominator does).
+func (n *nominator) update(old, pod *core.Pod) {
+	switch {
+	case pod.Status.NominatedNodeName != "":
+		n.add(NewPodInfo(pod), pod.Status.NominatedNodeName)
+	case old.Status.NominatedNodeName != "":
+		n.remove(pod.UID)
+	case !n.empty():
+		// Keep the nomination, with the pod's current object.
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		if node, ok := n.nodeOf[pod.UID]; ok {
+			for i, pi := range n.byNode[node] {
+				if pi.Pod.UID == pod.UID {
+					list := slices.Clone(n.byNode[node])
+					list[i] = NewPodInfo(pod)
+					n.byNode[node] = list
+				}
+			}
+		}
+	}
+}
+
+func (n *nominator) empty() bool { return n.count.Load() == 0 }
+
+// nodeOfPod returns the node a pod is nominated to ("" for none).
+func (n *nominator) nodeOfPod(uid meta.UID) string {
+	if n.empty() {
+		return ""
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.nodeOf[uid]
+}
+
+// forNode returns the pods nominated to node; the slice is not modified
+// later (changes copy it), so callers may read it without the lock.
 func (n *nominator) forNode(node string) []*PodInfo {
+	if n.empty() {
+		return nil
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.byNode[node]

@@ -2,9 +2,14 @@ package scheduler_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +62,8 @@ func start(t *testing.T, cfg *scheduler.Configuration) *env {
 	return &env{Env: e, pods: client.Resource[core.Pod](e.Client).Namespace("default"), nodes: client.Resource[core.Node](e.Client)}
 }
 
+// create creates nodes and pods. It returns once the scheduler of
+// e.Manager knows of the nodes, so pods created next see them.
 func (e *env) create(t *testing.T, objs ...any) {
 	t.Helper()
 	ctx := t.Context()
@@ -70,6 +77,19 @@ func (e *env) create(t *testing.T, objs ...any) {
 		}
 		if err != nil {
 			t.Fatal(err)
+		}
+	}
+	// The shared informer runs its handlers (the scheduler's among them)
+	// before Get sees an object.
+	nodes := controller.GetInformer[core.Node](e.Manager, nil)
+	for _, o := range objs {
+		if n, ok := o.(*core.Node); ok {
+			controllertest.Eventually(t, 10*time.Second, func() error {
+				if _, ok := nodes.Get("", n.Name); !ok {
+					return fmt.Errorf("the scheduler has not seen node %s", n.Name)
+				}
+				return nil
+			})
 		}
 	}
 }
@@ -121,7 +141,8 @@ func TestSchedulesByResources(t *testing.T) {
 	}
 	e.create(t, pod("too-big", "16"))
 	msg := e.waitUnschedulable(t, "too-big")
-	if msg != "0/2 nodes are available: 2 Insufficient cpu." {
+	// DefaultPreemption explains why evicting pods would not help.
+	if msg != "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod." {
 		t.Errorf("message = %q", msg)
 	}
 	// An event explains it too.
@@ -164,7 +185,8 @@ func TestTaintsAndAffinity(t *testing.T) {
 	}
 	e.create(t, pod("nowhere", "1", func(p *core.Pod) { p.Spec.NodeSelector = map[string]string{"zone": "c"} }))
 	msg := e.waitUnschedulable(t, "nowhere")
-	want := "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 node(s) didn't match Pod's node affinity/selector."
+	want := "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 node(s) didn't match Pod's node affinity/selector. " +
+		"preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
 	if msg != want {
 		t.Errorf("message = %q\nwant      %q", msg, want)
 	}
@@ -189,18 +211,134 @@ func TestSpreadsEqualNodes(t *testing.T) {
 	}
 }
 
-func TestTwoProfiles(t *testing.T) {
+// Two profiles of one scheduler compete for the same nodes: each binds
+// its own pods, reporting events under its name, and, sharing one cache,
+// they never overcommit a node. A pod for a scheduler that is not running
+// is left alone.
+func TestConflictingProfiles(t *testing.T) {
 	e := start(t, &scheduler.Configuration{Profiles: []scheduler.Profile{
 		{SchedulerName: "default-scheduler"},
 		{SchedulerName: "packer", Plugins: &scheduler.Plugins{Score: scheduler.PluginSet{Disabled: []scheduler.PluginRef{{Name: "*"}}}}},
 	}})
-	e.create(t, node("n1", "4", "16Gi", nil))
-	e.create(t, pod("by-packer", "1", func(p *core.Pod) { p.Spec.SchedulerName = "packer" }))
-	e.waitBound(t, "by-packer")
-	e.create(t, pod("by-other", "1", func(p *core.Pod) { p.Spec.SchedulerName = "someone-else" }))
-	time.Sleep(300 * time.Millisecond) // nothing should happen to it
-	if p, err := e.pods.Get(t.Context(), "by-other"); err != nil || p.Spec.NodeName != "" {
-		t.Errorf("a pod for another scheduler was bound: %v %v", p.Spec.NodeName, err)
+	e.create(t, pod("elsewhere", "1", func(p *core.Pod) { p.Spec.SchedulerName = "someone-else" }))
+	e.create(t, node("n1", "2", "16Gi", nil), node("n2", "2", "16Gi", nil))
+	profileOf := map[string]string{}
+	for i := range 5 {
+		name, sched := fmt.Sprint("p", i), "default-scheduler"
+		if i%2 == 1 {
+			sched = "packer"
+		}
+		profileOf[name] = sched
+		e.create(t, pod(name, "1", func(p *core.Pod) { p.Spec.SchedulerName = sched }))
+	}
+	// Four fit (two cpus per node); whichever profile's pod comes last
+	// finds the nodes full.
+	perNode := map[string]int{}
+	var pending []string
+	controllertest.Eventually(t, 15*time.Second, func() error {
+		clear(perNode)
+		pending = pending[:0]
+		for name := range profileOf {
+			p, err := e.pods.Get(t.Context(), name)
+			if err != nil {
+				return err
+			}
+			if p.Spec.NodeName != "" {
+				perNode[p.Spec.NodeName]++
+				continue
+			}
+			c := core.GetPodCondition(&p.Status, core.PodScheduled)
+			if c == nil || !strings.HasPrefix(c.Message, "0/2 nodes are available: 2 Insufficient cpu.") {
+				return fmt.Errorf("pod %s neither bound nor unschedulable for cpu: %+v", name, c)
+			}
+			pending = append(pending, name)
+		}
+		return nil
+	})
+	if perNode["n1"] != 2 || perNode["n2"] != 2 || len(pending) != 1 {
+		t.Errorf("pods per node %v, pending %v; want 2 on each node and 1 pending", perNode, pending)
+	}
+	// Each pod's events come from its own profile.
+	controllertest.Eventually(t, 10*time.Second, func() error {
+		evs, err := client.Resource[core.Event](e.Client).Namespace("default").List(t.Context(), nil)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, ev := range evs.Items {
+			want, ok := profileOf[ev.InvolvedObject.Name]
+			if !ok {
+				continue
+			}
+			if ev.Source.Component != want || ev.ReportingController != want {
+				t.Fatalf("event %s %s of %s reported by %q/%q, want %q", ev.Reason, ev.Message, ev.InvolvedObject.Name,
+					ev.Source.Component, ev.ReportingController, want)
+			}
+			seen[ev.InvolvedObject.Name] = true
+		}
+		if len(seen) != len(profileOf) {
+			return fmt.Errorf("events for %v, want one for each of the 5 pods", seen)
+		}
+		return nil
+	})
+	// The other scheduler's pod, created first, was seen and left alone.
+	p, err := e.pods.Get(t.Context(), "elsewhere")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Spec.NodeName != "" || core.GetPodCondition(&p.Status, core.PodScheduled) != nil {
+		t.Errorf("a pod for another scheduler was handled: node %q, conditions %+v", p.Spec.NodeName, p.Status.Conditions)
+	}
+}
+
+// A second scheduler, started later for another schedulerName, picks up
+// its pending pods and counts the pods the first one bound; its pod fits
+// once a node is added.
+func TestSecondScheduler(t *testing.T) {
+	e := start(t, nil)
+	e.create(t, node("n1", "2", "16Gi", nil))
+	e.create(t, pod("foo", "1", func(p *core.Pod) { p.Spec.SchedulerName = "foo-scheduler" }))
+	e.create(t, pod("big", "2"))
+	e.waitBound(t, "big")
+	if p, _ := e.pods.Get(t.Context(), "foo"); p.Spec.NodeName != "" || len(p.Status.Conditions) != 0 {
+		t.Fatalf("foo-scheduler's pod was handled by default-scheduler: %+v", p)
+	}
+
+	m := controller.NewManager(e.Client, nil)
+	if _, err := scheduler.New(m, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults(),
+		Configuration: &scheduler.Configuration{Profiles: []scheduler.Profile{{SchedulerName: "foo-scheduler"}}},
+		Queue:         scheduler.QueueOptions{InitialBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}}); err != nil {
+		t.Fatal(err)
+	}
+	runManager(t, m)
+	if msg := e.waitUnschedulable(t, "foo"); !strings.HasPrefix(msg, "0/1 nodes are available: 1 Insufficient cpu.") {
+		t.Errorf("message = %q", msg)
+	}
+	e.create(t, node("n2", "2", "16Gi", nil))
+	if n := e.waitBound(t, "foo"); n != "n2" {
+		t.Errorf("foo bound to %s, want n2", n)
+	}
+}
+
+// runManager runs m until the test ends.
+func runManager(t *testing.T, m *controller.Manager) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); m.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// A pod created while there are no nodes waits, and is scheduled as soon
+// as a node is added (the node event moves it back to the active queue).
+func TestPodScheduledWhenNodeAdded(t *testing.T) {
+	e := start(t, nil)
+	e.create(t, pod("p", "1"))
+	if msg := e.waitUnschedulable(t, "p"); msg != "no nodes available to schedule pods" {
+		t.Errorf("message = %q", msg)
+	}
+	e.create(t, node("n1", "2", "16Gi", nil))
+	if n := e.waitBound(t, "p"); n != "n1" {
+		t.Errorf("bound to %s, want n1", n)
 	}
 }
 
@@ -208,7 +346,10 @@ func TestSchedulingGates(t *testing.T) {
 	e := start(t, nil)
 	e.create(t, node("n1", "4", "16Gi", nil))
 	e.create(t, pod("gated", "1", func(p *core.Pod) { p.Spec.SchedulingGates = []core.PodSchedulingGate{{Name: "wait"}} }))
-	time.Sleep(300 * time.Millisecond) // a gated pod must stay pending
+	// A pod created later is scheduled; the older gated one, had it been
+	// queued, would have gone first.
+	e.create(t, pod("later", "1"))
+	e.waitBound(t, "later")
 	if p, _ := e.pods.Get(t.Context(), "gated"); p.Spec.NodeName != "" {
 		t.Fatal("a gated pod was scheduled")
 	}
@@ -218,50 +359,154 @@ func TestSchedulingGates(t *testing.T) {
 	e.waitBound(t, "gated")
 }
 
-// A restarted scheduler binds nothing twice: pods bound before it started
-// count against their nodes.
-func TestRestartCountsBoundPods(t *testing.T) {
+// bindings wraps the API server's handler for one scheduler's client: it
+// records the outcome of every binding request, and lets through only the
+// first limit of them (all when limit < 0); later ones wait until their
+// request is cancelled and never reach the server.
+type bindings struct {
+	h     http.Handler
+	limit int64
+
+	passed, held atomic.Int64
+	mu           sync.Mutex
+	codes        map[string][]int // pod → status codes of its bindings
+}
+
+func (b *bindings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/binding") {
+		b.h.ServeHTTP(w, r)
+		return
+	}
+	if b.limit >= 0 && b.passed.Add(1) > b.limit {
+		b.held.Add(1)
+		<-r.Context().Done()
+		http.Error(w, "held", http.StatusServiceUnavailable)
+		return
+	}
+	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+	b.h.ServeHTTP(rec, r)
+	pod := path.Base(path.Dir(r.URL.Path))
+	b.mu.Lock()
+	b.codes[pod] = append(b.codes[pod], rec.code)
+	b.mu.Unlock()
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.code = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// A scheduler stopped in mid-stream, with bindings in flight, and a new
+// one started in its place bind every pod exactly once: the new one
+// counts the pods the first bound, and retries those whose bindings the
+// first abandoned, without overcommitting a node.
+func TestRestartMidStream(t *testing.T) {
 	e := controllertest.New(t, nil)
 	ctx := t.Context()
 	nodes := client.Resource[core.Node](e.Client)
 	pods := client.Resource[core.Pod](e.Client).Namespace("default")
-	if _, err := nodes.Create(ctx, node("n1", "2", "8Gi", nil), nil); err != nil {
-		t.Fatal(err)
+	const numNodes, perNode, numPods = 10, 10, 105 // 100 slots, 5 pods too many
+	for i := range numNodes {
+		n := node(fmt.Sprint("n", i), "4", "16Gi", nil)
+		n.Status.Capacity[core.ResourcePods] = resource.MustParse(fmt.Sprint(perNode))
+		n.Status.Allocatable = n.Status.Capacity
+		if _, err := nodes.Create(ctx, n, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := nodes.Create(ctx, node("n2", "2", "8Gi", nil), nil); err != nil {
-		t.Fatal(err)
+	for i := range numPods {
+		if _, err := pods.Create(ctx, pod(fmt.Sprintf("p%03d", i), "100m"), nil); err != nil {
+			t.Fatal(err)
+		}
 	}
-	run := func(names ...string) {
-		m := controller.NewManager(e.Client, nil)
-		if _, err := scheduler.New(m, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults()}); err != nil {
+	run := func(b *bindings) (stop func()) {
+		m := controller.NewManager(client.NewForHandler(b), nil)
+		if _, err := scheduler.New(m, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults(),
+			Queue: scheduler.QueueOptions{InitialBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}}); err != nil {
 			t.Fatal(err)
 		}
 		mctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { defer close(done); m.Run(mctx) }()
-		for _, n := range names {
-			if _, err := pods.Create(ctx, pod(n, "1500m"), nil); err != nil {
-				t.Fatal(err)
+		return func() { cancel(); <-done }
+	}
+
+	// The first scheduler binds 40 pods; then its bindings hang, and it is
+	// stopped with some of them in flight.
+	first := &bindings{h: e.Server.Handler(), limit: 40, codes: map[string][]int{}}
+	stop := run(first)
+	controllertest.Eventually(t, 15*time.Second, func() error {
+		if first.held.Load() < 3 {
+			return fmt.Errorf("%d bindings held", first.held.Load())
+		}
+		return nil
+	})
+	stop()
+
+	second := &bindings{h: e.Server.Handler(), limit: -1, codes: map[string][]int{}}
+	stop = run(second)
+	defer stop()
+	var unschedulable int
+	onNode := map[string]int{}
+	controllertest.Eventually(t, 30*time.Second, func() error {
+		list, err := pods.List(ctx, nil)
+		if err != nil {
+			return err
+		}
+		clear(onNode)
+		unschedulable = 0
+		for _, p := range list.Items {
+			if p.Spec.NodeName != "" {
+				onNode[p.Spec.NodeName]++
+				continue
+			}
+			if c := core.GetPodCondition(&p.Status, core.PodScheduled); c != nil && strings.HasPrefix(c.Message, "0/10 nodes are available: 10 Too many pods.") {
+				unschedulable++
 			}
 		}
-		controllertest.Eventually(t, 15*time.Second, func() error {
-			for _, n := range names {
-				p, err := pods.Get(ctx, n)
-				if err != nil || p.Spec.NodeName == "" {
-					return fmt.Errorf("%s not bound", n)
-				}
-			}
-			return nil
-		})
-		cancel()
-		<-done
+		bound := 0
+		for _, c := range onNode {
+			bound += c
+		}
+		if bound != numNodes*perNode || unschedulable != numPods-numNodes*perNode {
+			return fmt.Errorf("%d pods bound, %d unschedulable for too many pods", bound, unschedulable)
+		}
+		return nil
+	})
+	for n, c := range onNode {
+		if c != perNode {
+			t.Errorf("node %s has %d pods, want %d", n, c, perNode)
+		}
 	}
-	run("a")
-	run("b")
-	a, _ := pods.Get(ctx, "a")
-	b, _ := pods.Get(ctx, "b")
-	if a.Spec.NodeName == b.Spec.NodeName {
-		t.Errorf("both 1.5-cpu pods on %s (2 cpus): the restarted scheduler ignored the bound pod", a.Spec.NodeName)
+	// Every binding that reached the server succeeded, once per pod.
+	bound := map[string]int{}
+	for _, b := range []*bindings{first, second} {
+		b.mu.Lock()
+		for pod, codes := range b.codes {
+			for _, c := range codes {
+				if c != http.StatusCreated {
+					t.Errorf("a binding of %s got status %d", pod, c)
+				}
+				bound[pod]++
+			}
+		}
+		b.mu.Unlock()
+	}
+	if len(first.codes) != 40 {
+		t.Errorf("the first scheduler bound %d pods, want 40", len(first.codes))
+	}
+	for pod, n := range bound {
+		if n != 1 {
+			t.Errorf("pod %s bound %d times", pod, n)
+		}
+	}
+	if len(bound) != numNodes*perNode {
+		t.Errorf("%d pods bound, want %d", len(bound), numNodes*perNode)
 	}
 }
 
@@ -277,5 +522,98 @@ func TestFitErrorMessage(t *testing.T) {
 	}
 	if !strings.HasPrefix(want, "0/5") {
 		t.Fatal()
+	}
+}
+
+// A pod that topology spread keeps off the only schedulable node is
+// scheduled once the cordoned node that skews the spread is deleted: node
+// deletions reach the queue as events (PodTopologySpread asks for them),
+// rather than after the unschedulable pods' five-minute flush.
+func TestNodeDeletionRequeues(t *testing.T) {
+	e := start(t, nil)
+	host := func(n string) map[string]string { return map[string]string{"kubernetes.io/hostname": n} }
+	cordoned := node("n2", "4", "16Gi", host("n2"))
+	cordoned.Spec.Unschedulable = true
+	e.create(t, node("n1", "4", "16Gi", host("n1")), cordoned)
+	e.create(t, pod("placed", "100m", func(p *core.Pod) { p.Spec.NodeName = "n1" }))
+	spread := func(p *core.Pod) {
+		p.Spec.TopologySpreadConstraints = []core.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "kubernetes.io/hostname",
+			WhenUnsatisfiable: core.DoNotSchedule, LabelSelector: &meta.LabelSelector{MatchLabels: map[string]string{"app": "test"}}}}
+	}
+	e.create(t, pod("spread", "100m", spread))
+	msg := e.waitUnschedulable(t, "spread")
+	if !strings.HasPrefix(msg, "0/2 nodes are available: 1 node(s) didn't match pod topology spread constraints, 1 node(s) were unschedulable.") {
+		t.Errorf("message = %q", msg)
+	}
+	if err := e.nodes.Delete(t.Context(), "n2", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.waitBound(t, "spread"); n != "n1" {
+		t.Errorf("bound to %s, want n1", n)
+	}
+}
+
+// poolGate is an out-of-tree Filter plugin: it admits a pod only to the
+// nodes a ConfigMap lists, read from an informer it gets through
+// scheduler.GetInformer, which the scheduler syncs before its first cycle.
+type poolGate struct {
+	pools     *controller.Informer[core.ConfigMap, *core.ConfigMap]
+	unsynced  atomic.Int32 // cycles that saw the informer unsynced
+	filtering atomic.Int32
+}
+
+func (*poolGate) Name() string { return "PoolGate" }
+
+func (g *poolGate) Filter(_ context.Context, _ *scheduler.CycleState, _ *scheduler.PodInfo, n *scheduler.NodeInfo) *scheduler.Status {
+	g.filtering.Add(1)
+	if !g.pools.HasSynced() {
+		g.unsynced.Add(1)
+	}
+	cm, ok := g.pools.Get("default", "pool")
+	if !ok || cm.Data[n.Name()] != "web" {
+		return scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, "node(s) were not in the web pool")
+	}
+	return nil
+}
+
+// An out-of-tree plugin is registered, enabled in a profile, and reads an
+// informer that was synced before the first scheduling cycle.
+func TestOutOfTreePlugin(t *testing.T) {
+	e := controllertest.New(t, nil)
+	ctx := t.Context()
+	// Written before the scheduler starts: the first cycle must see it.
+	if _, err := client.Resource[core.ConfigMap](e.Client).Namespace("default").Create(ctx, &core.ConfigMap{
+		ObjectMeta: meta.ObjectMeta{Name: "pool"}, Data: map[string]string{"n2": "web"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	nodes := client.Resource[core.Node](e.Client)
+	for _, n := range []string{"n1", "n2", "n3"} {
+		if _, err := nodes.Create(ctx, node(n, "4", "16Gi", nil), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := client.Resource[core.Pod](e.Client).Namespace("default").Create(ctx, pod("web", "100m"), nil); err != nil {
+		t.Fatal(err)
+	}
+	gate := &poolGate{}
+	reg := plugins.Registry()
+	if err := reg.Merge(scheduler.Registry{"PoolGate": func(_ json.RawMessage, h scheduler.Handle) (scheduler.Plugin, error) {
+		gate.pools = scheduler.GetInformer[core.ConfigMap](h, nil)
+		return gate, nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &scheduler.Configuration{Profiles: []scheduler.Profile{{Plugins: &scheduler.Plugins{
+		Filter: scheduler.PluginSet{Enabled: []scheduler.PluginRef{{Name: "PoolGate"}}}}}}}
+	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: reg, DefaultPlugins: plugins.Defaults(), Configuration: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	e.Start()
+	env := &env{Env: e, pods: client.Resource[core.Pod](e.Client).Namespace("default"), nodes: nodes}
+	if n := env.waitBound(t, "web"); n != "n2" {
+		t.Errorf("bound to %s, want n2", n)
+	}
+	if gate.filtering.Load() == 0 || gate.unsynced.Load() != 0 {
+		t.Errorf("Filter ran %d times, %d of them before the informer synced", gate.filtering.Load(), gate.unsynced.Load())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/labels"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/api/resource"
 )
 
 // Resource is an amount of schedulable resources in integer units: what
@@ -152,35 +153,28 @@ type PodInfo struct {
 func NewPodInfo(pod *core.Pod) *PodInfo {
 	pi := &PodInfo{Pod: pod}
 	pi.Requests = NewResource(core.PodRequests(pod))
-	pi.NonZeroRequests = pi.Requests.Clone()
-	// Non-zero requests count containers individually, as Kubernetes does.
-	var cpu, mem int64
-	for i := range pod.Spec.Containers {
-		c := &pod.Spec.Containers[i]
-		if q, ok := c.Resources.Requests[core.ResourceCPU]; ok && !q.IsZero() {
-			cpu += q.MilliValue()
-		} else {
-			cpu += DefaultMilliCPURequest
-		}
-		if q, ok := c.Resources.Requests[core.ResourceMemory]; ok && !q.IsZero() {
-			mem += q.Value()
-		} else {
-			mem += DefaultMemoryRequest
-		}
-	}
-	pi.NonZeroRequests.MilliCPU, pi.NonZeroRequests.Memory = max(cpu, pi.Requests.MilliCPU), max(mem, pi.Requests.Memory)
-	for _, list := range [][]core.Container{pod.Spec.InitContainers, pod.Spec.Containers} {
-		for i := range list {
-			for _, p := range list[i].Ports {
-				if p.HostPort > 0 {
-					proto := p.Protocol
-					if proto == "" {
-						proto = core.ProtocolTCP
-					}
-					pi.HostPorts = append(pi.HostPorts, HostPort{IP: p.HostIP, Protocol: proto, Port: p.HostPort})
+	pi.NonZeroRequests = nonZeroRequests(pod, &pi.Requests)
+	// Host ports are held by the containers and by restartable init
+	// containers (sidecars), which run for the pod's life; other init
+	// containers have exited before the containers start.
+	addPorts := func(c *core.Container) {
+		for _, p := range c.Ports {
+			if p.HostPort > 0 {
+				proto := p.Protocol
+				if proto == "" {
+					proto = core.ProtocolTCP
 				}
+				pi.HostPorts = append(pi.HostPorts, HostPort{IP: p.HostIP, Protocol: proto, Port: p.HostPort})
 			}
 		}
+	}
+	for i := range pod.Spec.InitContainers {
+		if c := &pod.Spec.InitContainers[i]; c.RestartPolicy != nil && *c.RestartPolicy == core.ContainerRestartPolicyAlways {
+			addPorts(c)
+		}
+	}
+	for i := range pod.Spec.Containers {
+		addPorts(&pod.Spec.Containers[i])
 	}
 	if a := pod.Spec.Affinity; a != nil {
 		if pa := a.PodAffinity; pa != nil {
@@ -193,6 +187,50 @@ func NewPodInfo(pod *core.Pod) *PodInfo {
 		}
 	}
 	return pi
+}
+
+// nonZeroRequests are a pod's requests with DefaultMilliCPURequest and
+// DefaultMemoryRequest standing in for every container's missing cpu and
+// memory requests (init containers' too; an explicit zero stays zero), as
+// Kubernetes counts pods that request nothing when it spreads load.
+func nonZeroRequests(pod *core.Pod, requests *Resource) Resource {
+	missing := func(cs []core.Container) bool {
+		for i := range cs {
+			rl := cs[i].Resources.Requests
+			if _, ok := rl[core.ResourceCPU]; !ok {
+				return true
+			}
+			if _, ok := rl[core.ResourceMemory]; !ok {
+				return true
+			}
+		}
+		return false
+	}
+	if !missing(pod.Spec.Containers) && !missing(pod.Spec.InitContainers) {
+		return requests.Clone()
+	}
+	withDefaults := func(cs []core.Container) []core.Container {
+		out := make([]core.Container, len(cs))
+		for i := range cs {
+			out[i] = cs[i]
+			rl := make(core.ResourceList, len(cs[i].Resources.Requests)+2)
+			for k, v := range cs[i].Resources.Requests {
+				rl[k] = v
+			}
+			if _, ok := rl[core.ResourceCPU]; !ok {
+				rl[core.ResourceCPU] = resource.NewMilliQuantity(DefaultMilliCPURequest, resource.DecimalSI)
+			}
+			if _, ok := rl[core.ResourceMemory]; !ok {
+				rl[core.ResourceMemory] = resource.NewQuantity(DefaultMemoryRequest, resource.BinarySI)
+			}
+			out[i].Resources.Requests = rl
+		}
+		return out
+	}
+	cp := *pod
+	cp.Spec.Containers = withDefaults(pod.Spec.Containers)
+	cp.Spec.InitContainers = withDefaults(pod.Spec.InitContainers)
+	return NewResource(core.PodRequests(&cp))
 }
 
 func (pi *PodInfo) compileTerm(t *core.PodAffinityTerm) (AffinityTerm, bool) {
@@ -301,8 +339,10 @@ type NodeInfo struct {
 	ImageStates map[string]*ImageState
 	// PVCRefCounts counts pods using each "namespace/claim".
 	PVCRefCounts map[string]int
-	// Generation increases on every change, so snapshots copy only nodes
-	// that changed.
+	// Generation increases on every change the cache makes, so snapshots
+	// copy only nodes that changed; it names one version of one node, and
+	// plugins may memoize per generation. AddPod and RemovePod reset it to
+	// 0 (no known version) on clones that simulate changes.
 	Generation int64
 }
 
@@ -318,8 +358,13 @@ func newNodeInfo() *NodeInfo {
 	return &NodeInfo{UsedPorts: map[HostPort]bool{}, ImageStates: map[string]*ImageState{}, PVCRefCounts: map[string]int{}}
 }
 
-// addPod accounts for pi on n.
-func (n *NodeInfo) addPod(pi *PodInfo) {
+// AddPod accounts for pi on n. On a snapshot's NodeInfo, call it on a
+// Clone: preemption and the nominated-pods filter pass simulate pods
+// added to a node this way.
+func (n *NodeInfo) AddPod(pi *PodInfo) {
+	// A changed NodeInfo is no longer the version its generation names
+	// (plugins memoize per generation); the cache gives it a new one.
+	n.Generation = 0
 	n.Pods = append(n.Pods, pi)
 	if len(pi.RequiredAffinity)+len(pi.RequiredAntiAffinity)+len(pi.PreferredAffinity)+len(pi.PreferredAntiAffinity) > 0 {
 		n.PodsWithAffinity = append(n.PodsWithAffinity, pi)
@@ -339,8 +384,9 @@ func (n *NodeInfo) addPod(pi *PodInfo) {
 	}
 }
 
-// removePod undoes addPod for the pod with uid; false if not there.
-func (n *NodeInfo) removePod(uid meta.UID) bool {
+// RemovePod undoes AddPod for the pod with uid; false if it is not on n.
+// Like AddPod, it is for the cache's own NodeInfos and for clones.
+func (n *NodeInfo) RemovePod(uid meta.UID) bool {
 	idx := -1
 	for i, p := range n.Pods {
 		if p.Pod.UID == uid {
@@ -352,6 +398,7 @@ func (n *NodeInfo) removePod(uid meta.UID) bool {
 		return false
 	}
 	pi := n.Pods[idx]
+	n.Generation = 0
 	n.Pods = deletePodInfo(n.Pods, uid)
 	n.PodsWithAffinity = deletePodInfo(n.PodsWithAffinity, uid)
 	n.PodsWithRequiredAntiAffinity = deletePodInfo(n.PodsWithRequiredAntiAffinity, uid)

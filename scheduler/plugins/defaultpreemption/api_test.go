@@ -81,6 +81,10 @@ func (c *cluster) preempt(h *pt.Handle, pod *core.Pod) (*scheduler.PostFilterRes
 	pl := newPlugin(c.t, h, "")
 	// The plugin's informers start with the manager.
 	c.env.Start()
+	// The scheduler would wait for the plugin's informers; the test does.
+	if !pl.pdbs.WaitForCacheSync(c.ctx) {
+		c.t.Fatal("the PodDisruptionBudget informer did not sync")
+	}
 	controllertest.Eventually(c.t, 5*time.Second, func() error {
 		if _, ok := pl.pods.Get(pod.Namespace, pod.Name); !ok {
 			return errors.New("the preemptor is not in the informer yet")

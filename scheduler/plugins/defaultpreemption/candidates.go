@@ -47,7 +47,7 @@ func (pl *DefaultPreemption) findCandidates(ctx context.Context, state *schedule
 	if len(potential) == 0 {
 		return nil, statuses, nil
 	}
-	pdbs := pl.listPDBs(ctx)
+	pdbs := pl.listPDBs()
 	offset, want := rand.IntN(len(potential)), pl.numCandidates(len(potential))
 
 	var mu sync.Mutex
@@ -100,11 +100,11 @@ func (pl *DefaultPreemption) numCandidates(n int) int {
 // break a budget.
 func (pl *DefaultPreemption) selectVictims(ctx context.Context, state *scheduler.CycleState, pi *scheduler.PodInfo, node *scheduler.NodeInfo, pdbs []*policy.PodDisruptionBudget) ([]*core.Pod, int, *scheduler.Status) {
 	remove := func(p *scheduler.PodInfo) *scheduler.Status {
-		removePod(node, p)
+		node.RemovePod(p.Pod.UID)
 		return pl.h.RunPreFilterRemovePod(ctx, state, pi, p, node)
 	}
 	add := func(p *scheduler.PodInfo) *scheduler.Status {
-		addPod(node, p)
+		node.AddPod(p)
 		return pl.h.RunPreFilterAddPod(ctx, state, pi, p, node)
 	}
 	prio := priority(pi.Pod)
@@ -120,7 +120,7 @@ func (pl *DefaultPreemption) selectVictims(ctx context.Context, state *scheduler
 	if len(potential) == 0 {
 		return nil, 0, scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, ErrReasonNoVictims)
 	}
-	if st := pl.filterWithNominated(ctx, state, pi, node); !st.IsSuccess() {
+	if st := pl.h.RunFilterPluginsWithNominatedPods(ctx, state, pi, node); !st.IsSuccess() {
 		return nil, 0, st
 	}
 	now := time.Now()
@@ -132,7 +132,7 @@ func (pl *DefaultPreemption) selectVictims(ctx context.Context, state *scheduler
 		if st := add(p); !st.IsSuccess() {
 			return false, st
 		}
-		if pl.filterWithNominated(ctx, state, pi, node).IsSuccess() {
+		if pl.h.RunFilterPluginsWithNominatedPods(ctx, state, pi, node).IsSuccess() {
 			return true, nil
 		}
 		if st := remove(p); !st.IsSuccess() {
@@ -158,33 +158,6 @@ func (pl *DefaultPreemption) selectVictims(ctx context.Context, state *scheduler
 	// Keep the victims most important first (pickOne reads the first).
 	slices.SortStableFunc(victims, func(a, b *core.Pod) int { return moreImportant(a, b, now) })
 	return victims, violations, nil
-}
-
-// filterWithNominated runs the filters as if the pods nominated to the
-// node with at least the pod's priority were there, and also without them
-// (they may never come), as the scheduler's own Filter phase does.
-func (pl *DefaultPreemption) filterWithNominated(ctx context.Context, state *scheduler.CycleState, pi *scheduler.PodInfo, node *scheduler.NodeInfo) *scheduler.Status {
-	prio := priority(pi.Pod)
-	var nodeCopy *scheduler.NodeInfo
-	stateCopy := state
-	for _, np := range pl.h.NominatedPods(node.Name()) {
-		if np.Pod.UID == pi.Pod.UID || priority(np.Pod) < prio {
-			continue
-		}
-		if nodeCopy == nil {
-			nodeCopy, stateCopy = node.Clone(), state.Clone()
-		}
-		addPod(nodeCopy, np)
-		if st := pl.h.RunPreFilterAddPod(ctx, stateCopy, pi, np, nodeCopy); !st.IsSuccess() {
-			return st
-		}
-	}
-	if nodeCopy != nil {
-		if st := pl.h.RunFilterPlugins(ctx, stateCopy, pi, nodeCopy); !st.IsSuccess() {
-			return st
-		}
-	}
-	return pl.h.RunFilterPlugins(ctx, state, pi, node)
 }
 
 // moreImportant orders pods by priority, highest first, then by start

@@ -12,7 +12,6 @@ import (
 	"github.com/spar-dev/spar/controller/controllertest"
 	"github.com/spar-dev/spar/scheduler"
 	"github.com/spar-dev/spar/scheduler/plugins"
-	"github.com/spar-dev/spar/scheduler/plugins/defaultpreemption"
 	pt "github.com/spar-dev/spar/scheduler/plugins/plugintest"
 )
 
@@ -22,12 +21,7 @@ import (
 // (the test plays the kubelet that finishes the victim's deletion).
 func TestEndToEnd(t *testing.T) {
 	e := controllertest.New(t, nil)
-	reg, defaults := plugins.Registry(), plugins.Defaults()
-	if _, ok := reg[defaultpreemption.Name]; !ok {
-		reg[defaultpreemption.Name] = defaultpreemption.New
-		defaults.MultiPoint.Enabled = append(defaults.MultiPoint.Enabled, scheduler.PluginRef{Name: defaultpreemption.Name})
-	}
-	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: reg, DefaultPlugins: defaults,
+	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults(),
 		Queue: scheduler.QueueOptions{InitialBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}}); err != nil {
 		t.Fatal(err)
 	}

@@ -80,10 +80,8 @@ func New(args json.RawMessage, h scheduler.Handle) (scheduler.Plugin, error) {
 	case pl.percentage == 0 && pl.absMin == 0:
 		return nil, fmt.Errorf("%s args: minCandidateNodesPercentage and minCandidateNodesAbsolute: Invalid value: cannot be zero at the same time", Name)
 	}
-	if m := h.Manager(); m != nil {
-		pl.pods = controller.GetInformer[core.Pod](m, nil)
-		pl.pdbs = controller.GetInformer[policy.PodDisruptionBudget](m, nil)
-	}
+	pl.pods = scheduler.GetInformer[core.Pod](h, nil)
+	pl.pdbs = scheduler.GetInformer[policy.PodDisruptionBudget](h, nil)
 	return pl, nil
 }
 
@@ -93,9 +91,18 @@ func (pl *DefaultPreemption) Name() string { return Name }
 // PostFilter implements scheduler.PostFilterPlugin: it finds the nodes
 // where evicting lower-priority pods lets the pod fit, picks the best,
 // evicts its victims and nominates it. The scheduler writes the
-// nomination (status.nominatedNodeName) from the result and prefixes the
-// failure messages with "preemption: ".
+// nomination (status.nominatedNodeName) from the result. Failure messages
+// start with "preemption: ", as Kubernetes', since the scheduler appends
+// them to the pod's FailedScheduling message.
 func (pl *DefaultPreemption) PostFilter(ctx context.Context, state *scheduler.CycleState, pi *scheduler.PodInfo, filtered scheduler.NodeToStatus) (*scheduler.PostFilterResult, *scheduler.Status) {
+	r, st := pl.postFilter(ctx, state, pi, filtered)
+	if msg := st.Message(); msg != "" && !st.IsSuccess() {
+		return r, scheduler.NewStatus(st.Code(), "preemption: "+msg)
+	}
+	return r, st
+}
+
+func (pl *DefaultPreemption) postFilter(ctx context.Context, state *scheduler.CycleState, pi *scheduler.PodInfo, filtered scheduler.NodeToStatus) (*scheduler.PostFilterResult, *scheduler.Status) {
 	pod := pi.Pod
 	// The queue's copy may be stale (a nomination written since).
 	if pl.pods != nil {
@@ -166,12 +173,11 @@ func priority(p *core.Pod) int32 {
 	return 0
 }
 
-// listPDBs lists the PodDisruptionBudgets, waiting for the informer to
-// sync (at once when synced; the scheduler waits for its own only).
-func (pl *DefaultPreemption) listPDBs(ctx context.Context) []*policy.PodDisruptionBudget {
+// listPDBs lists the PodDisruptionBudgets (synced before the scheduler's
+// first cycle).
+func (pl *DefaultPreemption) listPDBs() []*policy.PodDisruptionBudget {
 	if pl.pdbs == nil {
 		return nil
 	}
-	pl.pdbs.WaitForCacheSync(ctx)
 	return pl.pdbs.List()
 }

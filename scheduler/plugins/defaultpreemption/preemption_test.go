@@ -274,21 +274,21 @@ func TestPostFilterWithoutCandidates(t *testing.T) {
 			nodes:   []*core.Node{node4("n1")},
 			pods:    []*core.Pod{pod("low", 1, "4").Node("n1").Obj()},
 			pod:     pod("p", 10, "2").PreemptionPolicy(core.PreemptNever).Obj(),
-			wantMsg: "not eligible due to preemptionPolicy=Never.",
+			wantMsg: "preemption: not eligible due to preemptionPolicy=Never.",
 		},
 		{
 			name:    "victims of the last preemption still terminating",
 			nodes:   []*core.Node{node4("n1")},
 			pods:    []*core.Pod{terminatingVictim},
 			pod:     pod("p", 10, "2").NominatedNodeName("n1").Obj(),
-			wantMsg: "not eligible due to a terminating pod on the nominated node.",
+			wantMsg: "preemption: not eligible due to a terminating pod on the nominated node.",
 		},
 		{
 			name:    "no lower-priority pods",
 			nodes:   []*core.Node{node4("n1"), node4("n2")},
 			pods:    []*core.Pod{pod("a", 10, "4").Node("n1").Obj(), pod("b", 20, "4").Node("n2").Obj()},
 			pod:     pod("p", 10, "2").Obj(),
-			wantMsg: "0/2 nodes are available: 2 " + ErrReasonNoVictims + ".",
+			wantMsg: "preemption: 0/2 nodes are available: 2 " + ErrReasonNoVictims + ".",
 		},
 		{
 			name:  "too big even for an empty node",
@@ -296,7 +296,7 @@ func TestPostFilterWithoutCandidates(t *testing.T) {
 			pods:  []*core.Pod{pod("a", 1, "1").Node("n1").Obj()},
 			pod:   pod("p", 10, "8").Obj(),
 			// n2 is rejected by the test's taint filter as unresolvable.
-			wantMsg: "0/2 nodes are available: 1 Insufficient cpu, 1 " + ErrReasonNotHelpful + ".",
+			wantMsg: "preemption: 0/2 nodes are available: 1 Insufficient cpu, 1 " + ErrReasonNotHelpful + ".",
 		},
 	}
 	for _, tc := range tests {

@@ -10,7 +10,6 @@ import (
 	"github.com/spar-dev/spar/controller/controllertest"
 	"github.com/spar-dev/spar/scheduler"
 	"github.com/spar-dev/spar/scheduler/plugins"
-	"github.com/spar-dev/spar/scheduler/plugins/interpodaffinity"
 	pt "github.com/spar-dev/spar/scheduler/plugins/plugintest"
 )
 
@@ -20,12 +19,7 @@ import (
 // to the database joins its zone.
 func TestEndToEnd(t *testing.T) {
 	e := controllertest.New(t, nil)
-	reg, defaults := plugins.Registry(), plugins.Defaults()
-	if _, ok := reg[interpodaffinity.Name]; !ok {
-		reg[interpodaffinity.Name] = interpodaffinity.New
-		defaults.MultiPoint.Enabled = append(defaults.MultiPoint.Enabled, scheduler.PluginRef{Name: interpodaffinity.Name, Weight: 2})
-	}
-	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: reg, DefaultPlugins: defaults}); err != nil {
+	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults()}); err != nil {
 		t.Fatal(err)
 	}
 	e.Start()
@@ -77,7 +71,9 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."
+		// Preemption cannot help: the replicas have the same priority.
+		want := "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. " +
+			"preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
 		if c := core.GetPodCondition(&p.Status, core.PodScheduled); c == nil || c.Message != want {
 			return fmt.Errorf("cache-3: condition %+v, want message %q", c, want)
 		}

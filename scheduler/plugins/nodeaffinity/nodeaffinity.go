@@ -28,7 +28,7 @@ type Args struct {
 	AddedAffinity *core.NodeAffinity `json:"addedAffinity,omitempty"`
 }
 
-// Plugin implements Filter, PreFilter and Score.
+// Plugin implements PreFilter, Filter, PreScore and Score.
 type Plugin struct{ added *core.NodeAffinity }
 
 // New builds the plugin.
@@ -45,35 +45,56 @@ func New(raw json.RawMessage, _ scheduler.Handle) (scheduler.Plugin, error) {
 // Name implements scheduler.Plugin.
 func (p *Plugin) Name() string { return Name }
 
-// PreFilter narrows the nodes when the required terms name nodes by
-// metadata.name (as DaemonSet pods do), so Filter runs on them alone.
+// ErrReasonConflict rejects a pod whose required terms name nodes by
+// metadata.name with no name in common, as Kubernetes words it.
+const ErrReasonConflict = "pod affinity terms conflict"
+
+// PreFilter skips pods with nothing for Filter to check (no nodeSelector,
+// no required node affinity, no added affinity), and narrows the nodes
+// when every required term names nodes by metadata.name (as DaemonSet pods
+// do), so Filter runs on them alone.
 func (p *Plugin) PreFilter(_ context.Context, _ *scheduler.CycleState, pod *scheduler.PodInfo, _ []*scheduler.NodeInfo) (*scheduler.PreFilterResult, *scheduler.Status) {
 	a := pod.Pod.Spec.Affinity
 	if a == nil || a.NodeAffinity == nil || a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution == nil {
+		if p.added == nil && pod.Pod.Spec.NodeSelector == nil {
+			return nil, scheduler.NewStatus(scheduler.Skip)
+		}
 		return nil, nil
 	}
-	names := map[string]bool{}
-	for _, t := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
-		termNames := map[string]bool(nil)
+	terms := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+	var names map[string]bool
+	for _, t := range terms {
+		// Requirements of a term are ANDed: the names in all of them.
+		var termNames map[string]bool
 		for _, f := range t.MatchFields {
-			if f.Key == "metadata.name" && f.Operator == core.NodeSelectorOpIn {
-				termNames = map[string]bool{}
-				for _, v := range f.Values {
-					termNames[v] = true
+			if f.Key != "metadata.name" || f.Operator != core.NodeSelectorOpIn {
+				continue
+			}
+			in := map[string]bool{}
+			for _, v := range f.Values {
+				if termNames == nil || termNames[v] {
+					in[v] = true
 				}
 			}
+			termNames = in
 		}
 		if termNames == nil {
-			return nil, nil // some term may match any node
+			return nil, nil // this term may match any node; terms are ORed
+		}
+		if names == nil {
+			names = map[string]bool{}
 		}
 		for n := range termNames {
 			names[n] = true
 		}
 	}
-	if len(names) == 0 {
-		return nil, scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, ErrReason)
+	if names != nil && len(names) == 0 {
+		return nil, scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, ErrReasonConflict)
 	}
-	return &scheduler.PreFilterResult{NodeNames: names}, nil
+	if len(names) > 0 {
+		return &scheduler.PreFilterResult{NodeNames: names}, nil
+	}
+	return nil, nil
 }
 
 // PreFilterExtensions implements scheduler.PreFilterPlugin.
@@ -88,6 +109,18 @@ func (p *Plugin) Filter(_ context.Context, _ *scheduler.CycleState, pod *schedul
 		return scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, ErrReason)
 	}
 	return nil
+}
+
+// PreScore skips pods without preferred terms (and a profile without
+// added ones): Score would give every node 0.
+func (p *Plugin) PreScore(_ context.Context, _ *scheduler.CycleState, pod *scheduler.PodInfo, _ []*scheduler.NodeInfo) *scheduler.Status {
+	if p.added != nil && len(p.added.PreferredDuringSchedulingIgnoredDuringExecution) > 0 {
+		return nil
+	}
+	if a := pod.Pod.Spec.Affinity; a != nil && a.NodeAffinity != nil && len(a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution) > 0 {
+		return nil
+	}
+	return scheduler.NewStatus(scheduler.Skip)
 }
 
 // Score sums the weights of the preferred terms the node matches.

@@ -45,31 +45,60 @@ func NewBalanced(raw json.RawMessage, _ scheduler.Handle) (scheduler.Plugin, err
 // Name implements scheduler.Plugin.
 func (b *Balanced) Name() string { return BalancedName }
 
+// PreScore skips pods that request none of the resources (best-effort
+// pods), as Kubernetes does: every node would score alike for them but
+// the emptiest, where they would all pile up.
+func (b *Balanced) PreScore(_ context.Context, _ *scheduler.CycleState, pod *scheduler.PodInfo, _ []*scheduler.NodeInfo) *scheduler.Status {
+	for _, name := range b.resources {
+		if podRequest(pod, name) != 0 {
+			return nil
+		}
+	}
+	return scheduler.NewStatus(scheduler.Skip)
+}
+
+// podRequest is the pod's actual request of a resource.
+func podRequest(pod *scheduler.PodInfo, name core.ResourceName) int64 {
+	switch name {
+	case core.ResourceCPU:
+		return pod.Requests.MilliCPU
+	case core.ResourceMemory:
+		return pod.Requests.Memory
+	case core.ResourceEphemeralStorage:
+		return pod.Requests.EphemeralStorage
+	}
+	return pod.Requests.Scalar[name]
+}
+
 // Score implements scheduler.ScorePlugin: (1 − standard deviation of the
-// usage fractions) × MaxNodeScore.
+// usage fractions, each capped at 1) × MaxNodeScore, counting actual
+// requests, over the resources the node has. With two resources the
+// deviation is |f1 − f2| / 2, computed so, as Kubernetes does.
 func (b *Balanced) Score(_ context.Context, _ *scheduler.CycleState, pod *scheduler.PodInfo, node *scheduler.NodeInfo) (int64, *scheduler.Status) {
 	var fr [4]float64
 	fractions := fr[:0]
+	var total float64
 	for _, name := range b.resources {
-		alloc, req := amounts(name, pod, node)
+		alloc, req := amounts(name, pod, node, false)
 		if alloc == 0 {
 			continue
 		}
-		fractions = append(fractions, min(float64(req)/float64(alloc), 1))
+		f := min(float64(req)/float64(alloc), 1)
+		total += f
+		fractions = append(fractions, f)
 	}
-	if len(fractions) < 2 {
-		return scheduler.MaxNodeScore, nil
+	var std float64
+	switch {
+	case len(fractions) == 2:
+		std = math.Abs((fractions[0] - fractions[1]) / 2)
+	case len(fractions) > 2:
+		mean := total / float64(len(fractions))
+		var sum float64
+		for _, f := range fractions {
+			sum += (f - mean) * (f - mean)
+		}
+		std = math.Sqrt(sum / float64(len(fractions)))
 	}
-	var mean float64
-	for _, f := range fractions {
-		mean += f
-	}
-	mean /= float64(len(fractions))
-	var variance float64
-	for _, f := range fractions {
-		variance += (f - mean) * (f - mean)
-	}
-	std := math.Sqrt(variance / float64(len(fractions)))
 	return int64((1 - std) * float64(scheduler.MaxNodeScore)), nil
 }
 

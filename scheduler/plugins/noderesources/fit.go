@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -122,10 +123,10 @@ func Fits(pod *scheduler.PodInfo, node *scheduler.NodeInfo, ignored, ignoredGrou
 	check(core.ResourceMemory, req.Memory, used.Memory, alloc.Memory)
 	check(core.ResourceEphemeralStorage, req.EphemeralStorage, used.EphemeralStorage, alloc.EphemeralStorage)
 	for name, want := range req.Scalar {
-		if slices.Contains(ignored, string(name)) {
-			continue
-		}
-		if g, _, ok := strings.Cut(string(name), "/"); ok && slices.Contains(ignoredGroups, g) {
+		// Only extended resources (example.com/gpu) may be ignored, not
+		// hugepages.
+		if g, _, ok := strings.Cut(string(name), "/"); ok && !strings.Contains(string(name), "kubernetes.io/") &&
+			(slices.Contains(ignored, string(name)) || slices.Contains(ignoredGroups, g)) {
 			continue
 		}
 		check(name, want, used.Scalar[name], alloc.Scalar[name])
@@ -197,27 +198,48 @@ func newScorer(st *ScoringStrategy) (*scorer, error) {
 	return s, nil
 }
 
-// amounts returns the node's allocatable and what it would have requested
-// with the pod, counting non-zero requests for cpu and memory as
-// Kubernetes does when scoring.
-func amounts(name core.ResourceName, pod *scheduler.PodInfo, node *scheduler.NodeInfo) (alloc, req int64) {
+// amounts returns a node's allocatable amount of a resource and what would
+// be requested of it with the pod, as Kubernetes' resource allocation
+// scorers do: cpu and memory counted by non-zero requests when nonZero
+// (NodeResourcesFit's scores: pods that request nothing still spread), by
+// actual requests otherwise (BalancedAllocation). (0, 0), meaning "not
+// scored", for a resource the node does not have, or an extended resource
+// the pod does not request.
+func amounts(name core.ResourceName, pod *scheduler.PodInfo, node *scheduler.NodeInfo, nonZero bool) (alloc, req int64) {
+	used, want := &node.Requested, &pod.Requests
+	if nonZero {
+		used, want = &node.NonZeroRequested, &pod.NonZeroRequests
+	}
 	switch name {
 	case core.ResourceCPU:
-		return node.Allocatable.MilliCPU, node.NonZeroRequested.MilliCPU + pod.NonZeroRequests.MilliCPU
+		return node.Allocatable.MilliCPU, used.MilliCPU + want.MilliCPU
 	case core.ResourceMemory:
-		return node.Allocatable.Memory, node.NonZeroRequested.Memory + pod.NonZeroRequests.Memory
+		return node.Allocatable.Memory, used.Memory + want.Memory
 	case core.ResourceEphemeralStorage:
 		return node.Allocatable.EphemeralStorage, node.Requested.EphemeralStorage + pod.Requests.EphemeralStorage
 	}
-	return node.Allocatable.Scalar[name], node.Requested.Scalar[name] + pod.Requests.Scalar[name]
+	podReq := pod.Requests.Scalar[name]
+	if podReq == 0 {
+		return 0, 0
+	}
+	a, ok := node.Allocatable.Scalar[name]
+	if !ok {
+		return 0, 0
+	}
+	return a, node.Requested.Scalar[name] + podReq
 }
 
+// score is Kubernetes' weighted mean of the per-resource scores, over the
+// resources the node has: LeastAllocated (alloc−req)·100/alloc (0 when
+// over), MostAllocated req·100/alloc (req capped at alloc), and
+// RequestedToCapacityRatio the shape at req·100/alloc (its top when over),
+// where only resources scoring above 0 count and the mean is rounded.
 func (s *scorer) score(pod *scheduler.PodInfo, node *scheduler.NodeInfo) int64 {
 	var total, weights int64
 	for _, r := range s.resources {
-		alloc, req := amounts(core.ResourceName(r.Name), pod, node)
+		alloc, req := amounts(core.ResourceName(r.Name), pod, node, true)
 		if alloc == 0 {
-			continue // the node does not have the resource: not scored
+			continue
 		}
 		var v int64
 		switch s.typ {
@@ -228,7 +250,13 @@ func (s *scorer) score(pod *scheduler.PodInfo, node *scheduler.NodeInfo) int64 {
 		case MostAllocated:
 			v = min(req, alloc) * scheduler.MaxNodeScore / alloc
 		case RequestedToCapacityRatio:
-			v = s.shapeScore(min(req, alloc) * 100 / alloc)
+			util := int64(maxUtilization)
+			if req <= alloc {
+				util = req * maxUtilization / alloc
+			}
+			if v = s.shapeScore(util); v <= 0 {
+				continue
+			}
 		}
 		total += v * r.Weight
 		weights += r.Weight
@@ -236,8 +264,14 @@ func (s *scorer) score(pod *scheduler.PodInfo, node *scheduler.NodeInfo) int64 {
 	if weights == 0 {
 		return 0
 	}
+	if s.typ == RequestedToCapacityRatio {
+		return int64(math.Round(float64(total) / float64(weights)))
+	}
 	return total / weights
 }
+
+// maxUtilization is the top of RequestedToCapacityRatio's shape, in percent.
+const maxUtilization = 100
 
 // shapeScore interpolates the shape at utilization (0–100), scaled from
 // the shape's 0–10 to 0–100.

@@ -12,8 +12,12 @@ import (
 
 // Handle is a scheduler.Handle for plugin tests: its snapshot is built
 // from nodes and pods by a real scheduler.Cache, and its runners
-// (RunFilterPlugins, RunPreFilterAddPod/RemovePod) run Plugins, as the
-// framework runs a profile's. Set the exported fields before use.
+// (RunFilterPlugins, RunFilterPluginsWithNominatedPods,
+// RunPreFilterAddPod/RemovePod) run Plugins, as the framework runs a
+// profile's. Set the exported fields before use. Plugins that get
+// informers through scheduler.GetInformer are not waited for with this
+// handle: the test starts Mgr and waits for them (controller.GetInformer
+// on Mgr returns the same shared informers).
 type Handle struct {
 	// Plugins are run, in order, by RunPreFilter, RunFilterPlugins and the
 	// PreFilter extensions.
@@ -103,6 +107,13 @@ func (h *Handle) WaitingPod(uid meta.UID) (scheduler.WaitingPod, bool) {
 	return w, ok
 }
 
+// IterateOverWaitingPods implements scheduler.Handle over Waiting.
+func (h *Handle) IterateOverWaitingPods(fn func(scheduler.WaitingPod)) {
+	for _, w := range h.Waiting {
+		fn(w)
+	}
+}
+
 // skipped records, in the cycle state, the plugins whose PreFilter
 // returned Skip (the framework keeps this in unexported fields).
 type skipped map[string]bool
@@ -166,6 +177,12 @@ func (h *Handle) RunFilterPlugins(ctx context.Context, state *scheduler.CycleSta
 		}
 	}
 	return nil
+}
+
+// RunFilterPluginsWithNominatedPods implements scheduler.Handle, with the
+// pods in Nominated, as the framework does.
+func (h *Handle) RunFilterPluginsWithNominatedPods(ctx context.Context, state *scheduler.CycleState, pod *scheduler.PodInfo, node *scheduler.NodeInfo) *scheduler.Status {
+	return scheduler.FilterWithNominatedPods(ctx, h, state, pod, node)
 }
 
 // RunPreFilterAddPod implements scheduler.Handle.

@@ -54,6 +54,11 @@ func TestDefaultConstraints(t *testing.T) {
 	list := newPlugin(t, h, `{"defaultingType":"List","defaultConstraints":[{"maxSkew":1,"topologyKey":"kubernetes.io/hostname","whenUnsatisfiable":"DoNotSchedule"}]}`)
 	none := newPlugin(t, h, `{"defaultingType":"List"}`)
 	env.Start()
+	// The scheduler would wait for the plugins' informers; the test does.
+	if !system.services.WaitForCacheSync(t.Context()) || !system.replicaSets.WaitForCacheSync(t.Context()) ||
+		!system.statefulSets.WaitForCacheSync(t.Context()) {
+		t.Fatal("informers did not sync")
+	}
 
 	// With the system defaults (hostname skew 3, zone skew 5, ScheduleAnyway)
 	// and two siblings on n1: hostname weight log(5), zone weight log(4);

@@ -28,6 +28,6 @@
 // Kubernetes' system defaults: hostname skew 3 and zone skew 5,
 // ScheduleAnyway) with a selector built from the Services selecting the pod
 // and its owning ReplicaSet or StatefulSet, read from shared informers
-// (controller.GetInformer on the handle's manager). The reasons, codes and
-// scores are Kubernetes' (DESIGN.md, "scheduler").
+// (scheduler.GetInformer, synced before the scheduler's first cycle). The
+// reasons, codes and scores are Kubernetes' (DESIGN.md, "scheduler").
 package podtopologyspread

@@ -11,7 +11,6 @@ import (
 	"github.com/spar-dev/spar/scheduler"
 	"github.com/spar-dev/spar/scheduler/plugins"
 	pt "github.com/spar-dev/spar/scheduler/plugins/plugintest"
-	"github.com/spar-dev/spar/scheduler/plugins/podtopologyspread"
 )
 
 // TestEndToEnd runs the real scheduler with the default plugins and
@@ -19,12 +18,7 @@ import (
 // may not skew the zones further waits.
 func TestEndToEnd(t *testing.T) {
 	e := controllertest.New(t, nil)
-	reg, defaults := plugins.Registry(), plugins.Defaults()
-	if _, ok := reg[podtopologyspread.Name]; !ok {
-		reg[podtopologyspread.Name] = podtopologyspread.New
-		defaults.MultiPoint.Enabled = append(defaults.MultiPoint.Enabled, scheduler.PluginRef{Name: podtopologyspread.Name, Weight: 2})
-	}
-	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: reg, DefaultPlugins: defaults}); err != nil {
+	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults()}); err != nil {
 		t.Fatal(err)
 	}
 	e.Start()

@@ -108,7 +108,7 @@ func (s *preFilterState) updateWithPod(p *core.Pod, node *core.Node, delta int) 
 // have every topology key and pass the inclusion policies. Pods without
 // such constraints are skipped.
 func (pl *PodTopologySpread) PreFilter(ctx context.Context, state *scheduler.CycleState, pod *scheduler.PodInfo, nodes []*scheduler.NodeInfo) (*scheduler.PreFilterResult, *scheduler.Status) {
-	cs, err := pl.constraints(ctx, pod.Pod, core.DoNotSchedule)
+	cs, err := pl.constraints(pod.Pod, core.DoNotSchedule)
 	if err != nil {
 		return nil, scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, err.Error())
 	}

@@ -1,7 +1,6 @@
 package podtopologyspread
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 
@@ -109,11 +108,12 @@ func New(args json.RawMessage, h scheduler.Handle) (scheduler.Plugin, error) {
 		pl.defaultConstraints = SystemDefaultConstraints
 		pl.systemDefaulted = true
 	}
-	if m := h.Manager(); m != nil && len(pl.defaultConstraints) > 0 {
-		pl.services = controller.GetInformer[core.Service](m, nil)
+	if h.Manager() != nil && len(pl.defaultConstraints) > 0 {
+		// The scheduler waits for these before its first cycle.
+		pl.services = scheduler.GetInformer[core.Service](h, nil)
 		pl.services.AddIndex(namespaceIndex, func(s *core.Service) []string { return []string{s.Namespace} })
-		pl.replicaSets = controller.GetInformer[apps.ReplicaSet](m, nil)
-		pl.statefulSets = controller.GetInformer[apps.StatefulSet](m, nil)
+		pl.replicaSets = scheduler.GetInformer[apps.ReplicaSet](h, nil)
+		pl.statefulSets = scheduler.GetInformer[apps.StatefulSet](h, nil)
 	}
 	return pl, nil
 }
@@ -270,7 +270,7 @@ func countMatching(pods []*scheduler.PodInfo, sel labels.Selector, ns string) in
 
 // constraints returns the pod's constraints with action, or the default
 // ones when it has none.
-func (pl *PodTopologySpread) constraints(ctx context.Context, pod *core.Pod, action core.UnsatisfiableConstraintAction) ([]constraint, error) {
+func (pl *PodTopologySpread) constraints(pod *core.Pod, action core.UnsatisfiableConstraintAction) ([]constraint, error) {
 	if len(pod.Spec.TopologySpreadConstraints) > 0 {
 		return compile(pod.Spec.TopologySpreadConstraints, pod.Labels, action)
 	}
@@ -278,7 +278,7 @@ func (pl *PodTopologySpread) constraints(ctx context.Context, pod *core.Pod, act
 	if err != nil || len(cs) == 0 {
 		return nil, err
 	}
-	sel := pl.defaultSelector(ctx, pod)
+	sel := pl.defaultSelector(pod)
 	if sel.Empty() {
 		return nil, nil
 	}
@@ -291,13 +291,10 @@ func (pl *PodTopologySpread) constraints(ctx context.Context, pod *core.Pod, act
 // defaultSelector selects the pod's siblings: the union of the selectors
 // of the Services selecting it and of its owning ReplicaSet or
 // StatefulSet. Everything (empty) when there are none.
-func (pl *PodTopologySpread) defaultSelector(ctx context.Context, pod *core.Pod) labels.Selector {
+func (pl *PodTopologySpread) defaultSelector(pod *core.Pod) labels.Selector {
 	if pl.services == nil {
 		return labels.Everything()
 	}
-	// The scheduler waits for its own informers only; wait for these (at
-	// once when synced), or the first pods would miss their siblings.
-	_ = pl.services.WaitForCacheSync(ctx) && pl.replicaSets.WaitForCacheSync(ctx) && pl.statefulSets.WaitForCacheSync(ctx)
 	set := labels.Set{}
 	for _, svc := range pl.services.ByIndex(namespaceIndex, pod.Namespace) {
 		// A service without a selector selects nothing.

@@ -38,7 +38,7 @@ func (pl *PodTopologySpread) PreScore(ctx context.Context, state *scheduler.Cycl
 	if len(all) == 0 || len(feasible) == 0 {
 		return scheduler.NewStatus(scheduler.Skip)
 	}
-	cs, err := pl.constraints(ctx, pod.Pod, core.ScheduleAnyway)
+	cs, err := pl.constraints(pod.Pod, core.ScheduleAnyway)
 	if err != nil {
 		return scheduler.AsStatus(err)
 	}

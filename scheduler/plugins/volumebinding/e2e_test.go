@@ -2,6 +2,7 @@ package volumebinding_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,12 +23,7 @@ import (
 // in zone b goes to zone b, and the claim ends up bound to that volume.
 func TestEndToEnd(t *testing.T) {
 	e := controllertest.New(t, nil)
-	reg, defaults := plugins.Registry(), plugins.Defaults()
-	if _, ok := reg[volumebinding.Name]; !ok {
-		reg[volumebinding.Name] = volumebinding.New
-		defaults.MultiPoint.Enabled = append(defaults.MultiPoint.Enabled, scheduler.PluginRef{Name: volumebinding.Name})
-	}
-	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: reg, DefaultPlugins: defaults}); err != nil {
+	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults()}); err != nil {
 		t.Fatal(err)
 	}
 	e.Start()
@@ -90,4 +86,86 @@ func TestEndToEnd(t *testing.T) {
 	if c.Spec.VolumeName != "disk-b" || c.Status.Phase != core.ClaimBound {
 		t.Errorf("claim: volumeName %q, phase %q; want disk-b, Bound", c.Spec.VolumeName, c.Status.Phase)
 	}
+}
+
+// A pod rejected for its volumes is retried as soon as a claim or a
+// volume that can help appears: the scheduler feeds claim and volume
+// events to its queue (VolumeBinding asks for them), instead of leaving
+// the pod to the unschedulable pods' five-minute flush.
+func TestVolumeEventsRequeue(t *testing.T) {
+	e := controllertest.New(t, nil)
+	// Short backoffs; the pods still wait for the events (or for the
+	// unschedulable pods' five-minute flush, beyond the test's deadlines).
+	if _, err := scheduler.New(e.Manager, scheduler.Options{Registry: plugins.Registry(), DefaultPlugins: plugins.Defaults(),
+		Queue: scheduler.QueueOptions{InitialBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}}); err != nil {
+		t.Fatal(err)
+	}
+	e.Start()
+	ctx := t.Context()
+	n := pt.MakeNode("node-a").Zone("a").Capacity("4", "16Gi", "110").Obj()
+	n.Status.Conditions = []core.NodeCondition{{Type: core.NodeReady, Status: core.ConditionTrue}}
+	if _, err := client.Resource[core.Node](e.Client).Create(ctx, n, nil); err != nil {
+		t.Fatal(err)
+	}
+	wffc := storage.VolumeBindingWaitForFirstConsumer
+	if _, err := client.Resource[storage.StorageClass](e.Client).Create(ctx, &storage.StorageClass{ObjectMeta: meta.ObjectMeta{Name: "local"},
+		Provisioner: volumebinding.NotSupportedProvisioner, VolumeBindingMode: &wffc}, nil); err != nil {
+		t.Fatal(err)
+	}
+	pods := client.Resource[core.Pod](e.Client).Namespace("default")
+	p := pt.MakePod("db").PVC("data").Req("100m", "").Obj()
+	p.UID = ""
+	if _, err := pods.Create(ctx, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitMessage := func(want string) {
+		t.Helper()
+		controllertest.Eventually(t, 15*time.Second, func() error {
+			p, err := pods.Get(ctx, "db")
+			if err != nil {
+				return err
+			}
+			c := core.GetPodCondition(&p.Status, core.PodScheduled)
+			if c == nil || !strings.HasPrefix(c.Message, want) {
+				return fmt.Errorf("PodScheduled %+v, want a message starting %q", c, want)
+			}
+			return nil
+		})
+	}
+	waitMessage(`0/1 nodes are available: persistentvolumeclaim "data" not found.`)
+
+	// The claim appears: the pod is retried, and now waits for a volume.
+	class := "local"
+	if _, err := client.Resource[core.PersistentVolumeClaim](e.Client).Namespace("default").Create(ctx, &core.PersistentVolumeClaim{
+		ObjectMeta: meta.ObjectMeta{Name: "data"},
+		Spec: core.PersistentVolumeClaimSpec{StorageClassName: &class, AccessModes: []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
+			Resources: core.VolumeResourceRequirements{Requests: core.ResourceList{core.ResourceStorage: resource.MustParse("1Gi")}}},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitMessage("0/1 nodes are available: 1 node(s) didn't find available persistent volumes to bind.")
+
+	// A volume appears: the pod is retried and bound.
+	if _, err := client.Resource[core.PersistentVolume](e.Client).Create(ctx, &core.PersistentVolume{
+		ObjectMeta: meta.ObjectMeta{Name: "disk-a"},
+		Spec: core.PersistentVolumeSpec{
+			Capacity:               core.ResourceList{core.ResourceStorage: resource.MustParse("10Gi")},
+			AccessModes:            []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
+			StorageClassName:       "local",
+			PersistentVolumeSource: core.PersistentVolumeSource{Local: &core.LocalVolumeSource{Path: "/mnt/disk"}},
+			NodeAffinity: &core.VolumeNodeAffinity{Required: &core.NodeSelector{NodeSelectorTerms: []core.NodeSelectorTerm{{
+				MatchExpressions: []core.NodeSelectorRequirement{{Key: pt.LabelZone, Operator: core.NodeSelectorOpIn, Values: []string{"a"}}}}}}},
+		}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	controllertest.Eventually(t, 15*time.Second, func() error {
+		p, err := pods.Get(ctx, "db")
+		if err != nil {
+			return err
+		}
+		if p.Spec.NodeName != "node-a" {
+			return fmt.Errorf("db on %q, want node-a", p.Spec.NodeName)
+		}
+		return nil
+	})
 }

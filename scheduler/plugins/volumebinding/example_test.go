@@ -77,6 +77,10 @@ func Example() {
 		log.Fatal(err)
 	}
 	go m.Run(ctx)
+	// A scheduler waits for its plugins' informers before scheduling.
+	controller.GetInformer[core.PersistentVolumeClaim](m, nil).WaitForCacheSync(ctx)
+	controller.GetInformer[core.PersistentVolume](m, nil).WaitForCacheSync(ctx)
+	controller.GetInformer[storage.StorageClass](m, nil).WaitForCacheSync(ctx)
 
 	// One scheduling cycle, the scheduler having picked n2.
 	pl := p.(*volumebinding.VolumeBinding)

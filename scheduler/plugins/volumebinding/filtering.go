@@ -85,9 +85,6 @@ func (pl *VolumeBinding) PreFilter(ctx context.Context, state *scheduler.CycleSt
 		state.Write(stateKey, &stateData{allBound: true})
 		return nil, scheduler.NewStatus(scheduler.Skip)
 	}
-	if !pl.waitForSync(ctx) {
-		return nil, scheduler.AsStatus(ctx.Err())
-	}
 	s := &stateData{delayedClass: map[*core.PersistentVolumeClaim]string{}, pvsByClass: map[string][]*core.PersistentVolume{},
 		byNode: map[string]*podVolumes{}}
 	immediate := false

@@ -1,7 +1,6 @@
 package volumebinding
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,14 +93,14 @@ func New(args json.RawMessage, h scheduler.Handle) (scheduler.Plugin, error) {
 	if timeout < 0 {
 		return nil, fmt.Errorf("%s args: bindTimeoutSeconds: Invalid value: %d: invalid BindTimeoutSeconds, should not be a negative value", Name, timeout)
 	}
-	m := h.Manager()
-	if m == nil {
+	if h.Manager() == nil {
 		return nil, errors.New(Name + ": the handle has no manager to watch claims and volumes with")
 	}
+	// The scheduler waits for these before its first cycle.
 	pl := &VolumeBinding{h: h, timeout: time.Duration(timeout) * time.Second,
-		pvcs:    controller.GetInformer[core.PersistentVolumeClaim](m, nil),
-		pvs:     controller.GetInformer[core.PersistentVolume](m, nil),
-		classes: controller.GetInformer[storage.StorageClass](m, nil),
+		pvcs:    scheduler.GetInformer[core.PersistentVolumeClaim](h, nil),
+		pvs:     scheduler.GetInformer[core.PersistentVolume](h, nil),
+		classes: scheduler.GetInformer[storage.StorageClass](h, nil),
 	}
 	pl.pvs.AddIndex(classIndex, func(pv *core.PersistentVolume) []string { return []string{volumeClass(pv)} })
 	pl.assumed.init()
@@ -122,10 +121,4 @@ func (pl *VolumeBinding) EventsToRegister() []scheduler.ClusterEvent {
 		{Resource: scheduler.EventPersistentVolume, Action: scheduler.Add | scheduler.Update},
 		{Resource: scheduler.EventNode, Action: scheduler.Add | scheduler.UpdateNodeLabel},
 	}
-}
-
-// waitForSync waits for the informers (the scheduler waits for its own
-// only); false if ctx ended first. Once synced it returns at once.
-func (pl *VolumeBinding) waitForSync(ctx context.Context) bool {
-	return pl.pvcs.WaitForCacheSync(ctx) && pl.pvs.WaitForCacheSync(ctx) && pl.classes.WaitForCacheSync(ctx)
 }

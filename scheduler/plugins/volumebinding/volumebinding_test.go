@@ -73,6 +73,10 @@ func (e *env) sync(pl *VolumeBinding) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	classes, err := client.Resource[storage.StorageClass](e.api.Client).List(e.ctx, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
 	controllertest.Eventually(e.t, 5*time.Second, func() error {
 		for _, c := range pvcs.Items {
 			if got, ok := pl.pvcs.Get(c.Namespace, c.Name); !ok || got.ResourceVersion != c.ResourceVersion {
@@ -82,6 +86,11 @@ func (e *env) sync(pl *VolumeBinding) {
 		for _, v := range pvs.Items {
 			if got, ok := pl.pvs.Get("", v.Name); !ok || got.ResourceVersion != v.ResourceVersion {
 				return fmt.Errorf("volume %s not in the informer yet", v.Name)
+			}
+		}
+		for _, c := range classes.Items {
+			if got, ok := pl.classes.Get("", c.Name); !ok || got.ResourceVersion != c.ResourceVersion {
+				return fmt.Errorf("class %s not in the informer yet", c.Name)
 			}
 		}
 		return nil
