@@ -135,7 +135,7 @@ func (c *Cache) RemoveNode(name string) {
 		c.generation++
 		return
 	}
-	n.info.Node = nil
+	n.info.setNode(nil)
 	c.touch(n)
 }
 
@@ -305,13 +305,15 @@ func (c *Cache) NodeCount() int {
 
 // Snapshot is a consistent, read-only view of the cache for one scheduling
 // cycle. It is updated in place by UpdateSnapshot, copying only the nodes
-// that changed since its last update.
+// that changed since its last update into their NodeInfos: a NodeInfo
+// pointer names a node for as long as the node exists, and its content is
+// that of the current cycle, so plugins remember values across cycles
+// (keyed by Generation), not NodeInfos.
 type Snapshot struct {
 	nodes map[string]*NodeInfo
 	// list holds the nodes with a Node object, interleaved across zones so
 	// that a search that stops early still sees every zone.
 	list                             []*NodeInfo
-	pos                              map[string]int // index of a node in list
 	havePodsWithAffinity             []*NodeInfo
 	havePodsWithRequiredAntiAffinity []*NodeInfo
 	generation                       int64
@@ -319,7 +321,7 @@ type Snapshot struct {
 
 // NewSnapshot returns an empty snapshot.
 func NewSnapshot() *Snapshot {
-	return &Snapshot{nodes: map[string]*NodeInfo{}, pos: map[string]int{}}
+	return &Snapshot{nodes: map[string]*NodeInfo{}}
 }
 
 // List returns the nodes, in the snapshot's order.
@@ -347,25 +349,26 @@ func (c *Cache) UpdateSnapshot(s *Snapshot) {
 	defer c.mu.Unlock()
 	affinityChanged := false
 	for n := c.head; n != nil && n.info.Generation > s.generation; n = n.next {
-		clone := n.info.Clone()
-		clone.ImageStates = c.imageStatesLocked(n.info.Node)
-		old := s.nodes[clone.Name()]
-		if old == nil && n.info.Node == nil {
-			continue
-		}
-		name := clone.Name()
+		name := n.info.Name()
 		if name == "" {
-			continue
+			continue // pods of a deleted node: not in the snapshot
 		}
-		if old != nil && (len(old.PodsWithAffinity) > 0) != (len(clone.PodsWithAffinity) > 0) ||
-			old != nil && (len(old.PodsWithRequiredAntiAffinity) > 0) != (len(clone.PodsWithRequiredAntiAffinity) > 0) ||
-			old == nil && len(clone.PodsWithAffinity) > 0 {
+		old := s.nodes[name]
+		if old != nil && (len(old.PodsWithAffinity) > 0) != (len(n.info.PodsWithAffinity) > 0) ||
+			old != nil && (len(old.PodsWithRequiredAntiAffinity) > 0) != (len(n.info.PodsWithRequiredAntiAffinity) > 0) ||
+			old == nil && len(n.info.PodsWithAffinity) > 0 {
 			affinityChanged = true
 		}
-		s.nodes[name] = clone
-		if i, ok := s.pos[name]; ok && !c.nodeSetChanged {
-			s.list[i] = clone
+		// A known node is updated in place, as Kubernetes' snapshot does:
+		// its NodeInfo stays where rebuildList put it, next to the others
+		// in list order, so the per-node loops of a cycle walk memory in
+		// order rather than chase NodeInfos scattered across the heap.
+		if old == nil {
+			old = new(NodeInfo)
+			s.nodes[name] = old
 		}
+		n.info.cloneInto(old)
+		old.ImageStates = c.imageStatesLocked(n.info.Node)
 	}
 	if c.nodeSetChanged {
 		// Drop nodes the cache no longer has.
@@ -441,8 +444,11 @@ func (s *Snapshot) rebuildList() {
 			break
 		}
 	}
-	clear(s.pos)
+	// The NodeInfos move into one array in list order (see UpdateSnapshot).
+	slab := make([]NodeInfo, len(s.list))
 	for i, n := range s.list {
-		s.pos[n.Name()] = i
+		slab[i] = *n
+		s.list[i] = &slab[i]
+		s.nodes[n.Name()] = &slab[i]
 	}
 }

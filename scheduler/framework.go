@@ -146,6 +146,11 @@ type CycleState struct {
 	// SkipFilterPlugins and SkipScorePlugins list plugins whose PreFilter or
 	// PreScore returned Skip.
 	skipFilter, skipScore map[string]bool
+	// filters are the Filter plugins of filtersOf's profile less those
+	// in skipFilter, listed once per cycle so that the per-node loop does
+	// not look names up.
+	filters   []FilterPlugin
+	filtersOf *Framework
 }
 
 // NewCycleState returns an empty state.
@@ -170,7 +175,8 @@ func (c *CycleState) Write(key StateKey, d StateData) {
 func (c *CycleState) Clone() *CycleState {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	out := &CycleState{m: make(map[StateKey]StateData, len(c.m)), skipFilter: c.skipFilter, skipScore: c.skipScore}
+	out := &CycleState{m: make(map[StateKey]StateData, len(c.m)), skipFilter: c.skipFilter, skipScore: c.skipScore,
+		filters: c.filters, filtersOf: c.filtersOf}
 	for k, v := range c.m {
 		out.m[k] = v.Clone()
 	}

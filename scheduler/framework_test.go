@@ -124,6 +124,53 @@ func TestNodeInfoAddRemovePod(t *testing.T) {
 	}
 }
 
+// A snapshot updates a changed node's NodeInfo in place, and the node's
+// fields that NodeInfo keeps (name, unschedulable, taints, labels) follow
+// the node; a NodeInfo whose Node is set by hand reads the Node.
+func TestSnapshotNodeFields(t *testing.T) {
+	c := scheduler.NewCache(0)
+	c.AddNode(pt.MakeNode("n1").Obj())
+	c.AddNode(pt.MakeNode("n2").Obj())
+	s := scheduler.NewSnapshot()
+	c.UpdateSnapshot(s)
+	before, _ := s.Get("n1")
+
+	c.UpdateNode(pt.MakeNode("n1").Unschedulable().Taint("k", "v", core.TaintEffectNoSchedule).Label("a", "b").Obj())
+	c.AddPod(pt.MakePod("p").Req("1", "1Gi").Node("n1").Obj())
+	c.UpdateSnapshot(s)
+	n1, ok := s.Get("n1")
+	if !ok || n1 != before {
+		t.Fatalf("Get(n1) = %p, %v; want the same NodeInfo %p, updated in place", n1, ok, before)
+	}
+	hand := &scheduler.NodeInfo{Node: pt.MakeNode("n3").Unschedulable().Taint("x", "", core.TaintEffectNoExecute).Label("c", "d").Obj()}
+	for _, tc := range []struct {
+		n                *scheduler.NodeInfo
+		name, labelKey   string
+		unsched          bool
+		taints, podCount int
+	}{
+		{n1, "n1", "a", true, 1, 1},
+		{s.List()[1], "n2", "", false, 0, 0},
+		{hand, "n3", "c", true, 1, 0},
+		{&scheduler.NodeInfo{}, "", "", false, 0, 0},
+	} {
+		_, hasLabel := tc.n.Labels()[tc.labelKey]
+		if got := tc.n.Name(); got != tc.name || tc.n.Unschedulable() != tc.unsched || len(tc.n.Taints()) != tc.taints ||
+			tc.labelKey != "" && !hasLabel || len(tc.n.Pods) != tc.podCount {
+			t.Errorf("%q: name %q, unschedulable %v, taints %v, labels %v, %d pods; want %q, %v, %d taints, label %q, %d pods",
+				tc.name, got, tc.n.Unschedulable(), tc.n.Taints(), tc.n.Labels(), len(tc.n.Pods), tc.name, tc.unsched, tc.taints, tc.labelKey, tc.podCount)
+		}
+	}
+
+	// A deleted node leaves the snapshot, even while its pods are still
+	// accounted in the cache.
+	c.RemoveNode("n1")
+	c.UpdateSnapshot(s)
+	if _, ok := s.Get("n1"); ok || len(s.List()) != 1 || s.List()[0].Name() != "n2" {
+		t.Errorf("after RemoveNode(n1): Get ok=%v, list %d nodes", ok, len(s.List()))
+	}
+}
+
 // probe is a plugin at every extension point. It records each call in its
 // log, by pod, and does what its hooks say (nil hooks succeed). Hooks run
 // concurrently (Filter and Score in parallel, binding asynchronously).

@@ -93,6 +93,9 @@ type Framework struct {
 	events   map[string][]ClusterEvent
 	snapshot *Snapshot
 
+	// scores is runScore's buffer.
+	scores []NodeScore
+
 	waitingMu sync.Mutex
 	waiting   map[meta.UID]*waitingPod
 }
@@ -280,15 +283,30 @@ func (f *Framework) NominatedPods(node string) []*PodInfo        { return f.s.no
 
 // RunFilterPlugins implements Handle.
 func (f *Framework) RunFilterPlugins(ctx context.Context, state *CycleState, pod *PodInfo, node *NodeInfo) *Status {
-	for _, p := range f.filter {
-		if state.skipFilter[p.Name()] {
-			continue
-		}
+	for _, p := range f.activeFilters(state) {
 		if st := p.Filter(ctx, state, pod, node); !st.IsSuccess() {
 			return st.WithPlugin(p.Name())
 		}
 	}
 	return nil
+}
+
+// activeFilters returns the Filter plugins not skipped in state. The
+// list is kept in state: PreFilter fills it, and a state from elsewhere
+// (a test's) gets it on first use.
+func (f *Framework) activeFilters(state *CycleState) []FilterPlugin {
+	if state.filtersOf == f {
+		return state.filters
+	}
+	var out []FilterPlugin
+	for _, p := range f.filter {
+		if !state.skipFilter[p.Name()] {
+			out = append(out, p)
+		}
+	}
+	// Not stored: concurrent callers may share state; storing is for
+	// runPreFilter, which runs before any.
+	return out
 }
 
 // RunPreFilterAddPod implements Handle.
@@ -370,6 +388,9 @@ func (f *Framework) runPreFilter(ctx context.Context, state *CycleState, pod *Po
 		result.NodeNames = both
 	}
 	slices.Sort(narrowedBy)
+	state.filtersOf = nil
+	state.filters = f.activeFilters(state)
+	state.filtersOf = f
 	return result, narrowedBy, nil
 }
 
@@ -423,14 +444,18 @@ func PodPriority(p *core.Pod) int32 {
 
 // findFeasible runs the filters over the nodes in parallel, starting at
 // start (round robin across cycles) and stopping once want nodes fit.
-// It returns the feasible nodes, the rejections, and how many nodes it
-// examined.
+// It returns the feasible nodes, the rejections (nil when there are none
+// and some node fits), and how many nodes it examined.
 func (f *Framework) findFeasible(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo, start, want int) ([]*NodeInfo, NodeToStatus, int) {
 	n := len(nodes)
 	feasible := make([]*NodeInfo, want)
 	var found atomic.Int64
 	var examined atomic.Int64
-	statuses := make([]*Status, n)
+	// Rejections are collected under a lock rather than in a slot per
+	// node: they are few when nodes fit, and a per-node slice would be
+	// allocated and scanned every cycle.
+	var mu sync.Mutex
+	var rejected NodeToStatus
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if len(f.filter) == 0 {
@@ -457,17 +482,18 @@ func (f *Framework) findFeasible(ctx context.Context, state *CycleState, pod *Po
 			}
 			return
 		}
-		statuses[(start+i)%n] = st
+		mu.Lock()
+		if rejected == nil {
+			rejected = NodeToStatus{}
+		}
+		rejected[node.Name()] = st
+		mu.Unlock()
 	})
 	k := min(int(found.Load()), want)
-	out := feasible[:k]
-	rejected := NodeToStatus{}
-	for i, st := range statuses {
-		if st != nil {
-			rejected[nodes[i].Name()] = st
-		}
+	if rejected == nil && k == 0 {
+		rejected = NodeToStatus{}
 	}
-	return out, rejected, int(examined.Load())
+	return feasible[:k], rejected, int(examined.Load())
 }
 
 // runPreScore runs the PreScore plugins.
@@ -488,42 +514,56 @@ func (f *Framework) runPreScore(ctx context.Context, state *CycleState, pod *Pod
 	return nil
 }
 
-// runScore scores the nodes with every plugin (in parallel across nodes),
+// runScore scores the nodes with every plugin (in parallel across nodes,
+// each node by every plugin in turn, so its data is loaded once),
 // normalizes, weighs and sums.
 func (f *Framework) runScore(ctx context.Context, state *CycleState, pod *PodInfo, nodes []*NodeInfo) ([]int64, *Status) {
-	totals := make([]int64, len(nodes))
-	var scores []NodeScore
-	var failed atomic.Pointer[Status]
+	plugins := make([]weightedScore, 0, len(f.score))
 	for _, p := range f.score {
-		if state.skipScore[p.Name()] {
-			continue
+		if !state.skipScore[p.Name()] {
+			plugins = append(plugins, p)
 		}
-		if cap(scores) < len(nodes) {
-			scores = make([]NodeScore, len(nodes))
-		}
-		scores = scores[:len(nodes)]
-		f.s.parallel.Until(ctx, len(nodes), func(i int) {
-			s, st := p.Score(ctx, state, pod, nodes[i])
+	}
+	totals := make([]int64, len(nodes))
+	if len(plugins) == 0 {
+		return totals, nil
+	}
+	// scores[k*len(nodes)+i] is plugin k's score of node i. The buffer
+	// is the framework's, reused by the next cycle (cycles run one at a
+	// time; NormalizeScore must not keep its slice).
+	if cap(f.scores) < len(plugins)*len(nodes) {
+		f.scores = make([]NodeScore, len(plugins)*len(nodes))
+	}
+	scores := f.scores[:len(plugins)*len(nodes)]
+	var failed atomic.Pointer[Status]
+	f.s.parallel.Until(ctx, len(nodes), func(i int) {
+		node := nodes[i]
+		name := node.Name()
+		for k, p := range plugins {
+			s, st := p.Score(ctx, state, pod, node)
 			if !st.IsSuccess() {
 				failed.Store(st.WithPlugin(p.Name()))
 				return
 			}
-			scores[i] = NodeScore{Name: nodes[i].Name(), Score: s}
-		})
-		if st := failed.Load(); st != nil {
-			return nil, st
+			scores[k*len(nodes)+i] = NodeScore{Name: name, Score: s}
 		}
+	})
+	if st := failed.Load(); st != nil {
+		return nil, st
+	}
+	for k, p := range plugins {
+		ps := scores[k*len(nodes) : (k+1)*len(nodes)]
 		if ext := p.ScoreExtensions(); ext != nil {
-			if st := ext.NormalizeScore(ctx, state, pod, scores); !st.IsSuccess() {
+			if st := ext.NormalizeScore(ctx, state, pod, ps); !st.IsSuccess() {
 				return nil, st.WithPlugin(p.Name())
 			}
 		}
-		for i := range scores {
-			if scores[i].Score < MinNodeScore || scores[i].Score > MaxNodeScore {
+		for i := range ps {
+			if ps[i].Score < MinNodeScore || ps[i].Score > MaxNodeScore {
 				return nil, NewStatus(Error, fmt.Sprintf("plugin %s returned score %d for node %s, outside [%d, %d]",
-					p.Name(), scores[i].Score, scores[i].Name, MinNodeScore, MaxNodeScore))
+					p.Name(), ps[i].Score, ps[i].Name, MinNodeScore, MaxNodeScore))
 			}
-			totals[i] += scores[i].Score * p.weight
+			totals[i] += ps[i].Score * p.weight
 		}
 	}
 	return totals, nil

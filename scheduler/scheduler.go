@@ -441,7 +441,11 @@ func (s *Scheduler) scheduleOne(ctx context.Context, qp *QueuedPod) {
 	// cycle sees it although the binding is still being written.
 	assumed := *pod
 	assumed.Spec.NodeName = node
-	api := NewPodInfo(&assumed)
+	// The node name changes nothing NewPodInfo computes: share the rest
+	// (PodInfos are read-only).
+	pic := *qp.PodInfo
+	pic.Pod = &assumed
+	api := &pic
 	s.cache.AssumePod(api, node)
 	if st := f.runReserve(ctx, state, api, node); !st.IsSuccess() {
 		s.cache.ForgetPod(pod.UID)

@@ -323,6 +323,16 @@ type ImageState struct {
 // aggregated requests. NodeInfos in a snapshot are read-only.
 type NodeInfo struct {
 	Node *core.Node
+	// Copies of the fields of Node that Filter and Score read for every
+	// node (see Name, Unschedulable, Taints, Labels), kept next to the
+	// counters so that the per-node loops do not load the Node object, a
+	// cache miss per node at thousands of nodes. of is the Node they were
+	// copied from: a NodeInfo whose Node was set otherwise reads Node.
+	of            *core.Node
+	name          string
+	taints        []core.Taint
+	labels        map[string]string
+	unschedulable bool
 	// Pods on the node (bound and assumed).
 	Pods []*PodInfo
 	// PodsWithAffinity and PodsWithRequiredAntiAffinity are the subsets of
@@ -348,10 +358,43 @@ type NodeInfo struct {
 
 // Name is the node's name ("" for a node the cache knows only from pods).
 func (n *NodeInfo) Name() string {
+	if n.of == n.Node {
+		return n.name
+	}
 	if n.Node == nil {
 		return ""
 	}
 	return n.Node.Name
+}
+
+// Unschedulable is the node's spec.unschedulable.
+func (n *NodeInfo) Unschedulable() bool {
+	if n.of == n.Node {
+		return n.unschedulable
+	}
+	return n.Node != nil && n.Node.Spec.Unschedulable
+}
+
+// Taints are the node's spec.taints (nil for a NodeInfo without a node).
+func (n *NodeInfo) Taints() []core.Taint {
+	if n.of == n.Node {
+		return n.taints
+	}
+	if n.Node == nil {
+		return nil
+	}
+	return n.Node.Spec.Taints
+}
+
+// Labels are the node's labels (nil for a NodeInfo without a node).
+func (n *NodeInfo) Labels() map[string]string {
+	if n.of == n.Node {
+		return n.labels
+	}
+	if n.Node == nil {
+		return nil
+	}
+	return n.Node.Labels
 }
 
 func newNodeInfo() *NodeInfo {
@@ -439,8 +482,20 @@ func deletePodInfo(s []*PodInfo, uid meta.UID) []*PodInfo {
 
 // Clone copies n for a snapshot (PodInfos are shared, being read-only).
 func (n *NodeInfo) Clone() *NodeInfo {
-	c := &NodeInfo{
+	c := new(NodeInfo)
+	n.cloneInto(c)
+	return c
+}
+
+// cloneInto overwrites c with a copy of n.
+func (n *NodeInfo) cloneInto(c *NodeInfo) {
+	*c = NodeInfo{
 		Node:                         n.Node,
+		of:                           n.of,
+		name:                         n.name,
+		taints:                       n.taints,
+		labels:                       n.labels,
+		unschedulable:                n.unschedulable,
 		Pods:                         append([]*PodInfo(nil), n.Pods...),
 		PodsWithAffinity:             append([]*PodInfo(nil), n.PodsWithAffinity...),
 		PodsWithRequiredAntiAffinity: append([]*PodInfo(nil), n.PodsWithRequiredAntiAffinity...),
@@ -458,12 +513,19 @@ func (n *NodeInfo) Clone() *NodeInfo {
 	for k, v := range n.PVCRefCounts {
 		c.PVCRefCounts[k] = v
 	}
-	return c
 }
 
-// setNode sets the node object and its allocatable resources.
+// setNode sets the node object (nil: none) and its allocatable resources.
 func (n *NodeInfo) setNode(node *core.Node) {
 	n.Node = node
+	n.of, n.name, n.taints, n.labels, n.unschedulable = node, "", nil, nil, false
+	if node != nil {
+		n.name, n.taints, n.labels, n.unschedulable = node.Name, node.Spec.Taints, node.Labels, node.Spec.Unschedulable
+	}
+	if node == nil {
+		n.Allocatable = Resource{}
+		return
+	}
 	n.Allocatable = NewResource(node.Status.Allocatable)
 	if len(node.Status.Allocatable) == 0 {
 		n.Allocatable = NewResource(node.Status.Capacity)

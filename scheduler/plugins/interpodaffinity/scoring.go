@@ -120,7 +120,7 @@ func (pl *InterPodAffinity) PreScore(ctx context.Context, state *scheduler.Cycle
 	s := &preScoreState{topologyScore: scoreMap{}}
 	for i, ws := range contributions {
 		for _, w := range ws {
-			v, ok := all[i].Node.Labels[w.key]
+			v, ok := all[i].Labels()[w.key]
 			if !ok || w.w == 0 {
 				continue
 			}
@@ -167,7 +167,7 @@ func (pl *InterPodAffinity) Score(_ context.Context, state *scheduler.CycleState
 	}
 	var score int64
 	for k, vs := range s.topologyScore {
-		if v, ok := node.Node.Labels[k]; ok {
+		if v, ok := node.Labels()[k]; ok {
 			score += vs[v]
 		}
 	}

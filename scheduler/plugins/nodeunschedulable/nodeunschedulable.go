@@ -30,7 +30,7 @@ var unschedulableTaint = core.Taint{Key: "node.kubernetes.io/unschedulable", Eff
 
 // Filter implements scheduler.FilterPlugin.
 func (Plugin) Filter(_ context.Context, _ *scheduler.CycleState, pod *scheduler.PodInfo, node *scheduler.NodeInfo) *scheduler.Status {
-	if !node.Node.Spec.Unschedulable || core.TolerationsTolerateTaint(pod.Pod.Spec.Tolerations, &unschedulableTaint) {
+	if !node.Unschedulable() || core.TolerationsTolerateTaint(pod.Pod.Spec.Tolerations, &unschedulableTaint) {
 		return nil
 	}
 	return scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, ErrReason)

@@ -175,7 +175,7 @@ func (pl *PodTopologySpread) Filter(_ context.Context, state *scheduler.CycleSta
 	}
 	for i := range s.constraints {
 		c := &s.constraints[i]
-		v, ok := node.Node.Labels[c.topologyKey]
+		v, ok := node.Labels()[c.topologyKey]
 		if !ok {
 			return scheduler.NewStatus(scheduler.UnschedulableAndUnresolvable, ErrReasonNodeLabelNotMatch)
 		}

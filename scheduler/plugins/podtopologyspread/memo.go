@@ -131,7 +131,7 @@ func newDomains() *domains {
 // label) and the values by id.
 func (d *domains) of(ctx context.Context, p scheduler.Parallelizer, key string, nodes []*scheduler.NodeInfo) ([]int32, []string) {
 	ids := d.memo.values(ctx, p, key, nodes, func(n *scheduler.NodeInfo) int32 {
-		v, ok := n.Node.Labels[key]
+		v, ok := n.Labels()[key]
 		if !ok {
 			return -1
 		}

@@ -53,7 +53,7 @@ func (pl *PodTopologySpread) PreScore(ctx context.Context, state *scheduler.Cycl
 		s.counts[i] = map[string]*int64{}
 	}
 	for _, n := range feasible {
-		if requireAll && !hasAllKeys(n.Node.Labels, cs) {
+		if requireAll && !hasAllKeys(n.Labels(), cs) {
 			s.ignored[n.Name()] = true
 			continue
 		}
@@ -61,7 +61,7 @@ func (pl *PodTopologySpread) PreScore(ctx context.Context, state *scheduler.Cycl
 			if cs[i].topologyKey == LabelHostname {
 				continue
 			}
-			v := n.Node.Labels[cs[i].topologyKey]
+			v := n.Labels()[cs[i].topologyKey]
 			if s.counts[i][v] == nil {
 				s.counts[i][v] = new(int64)
 				sizes[i]++
@@ -105,7 +105,7 @@ func (pl *PodTopologySpread) Score(_ context.Context, state *scheduler.CycleStat
 	var score float64
 	for i := range s.constraints {
 		c := &s.constraints[i]
-		v, ok := node.Node.Labels[c.topologyKey]
+		v, ok := node.Labels()[c.topologyKey]
 		if !ok {
 			continue
 		}

@@ -30,7 +30,7 @@ func hard(e core.TaintEffect) bool {
 
 // Filter implements scheduler.FilterPlugin.
 func (Plugin) Filter(_ context.Context, _ *scheduler.CycleState, pod *scheduler.PodInfo, node *scheduler.NodeInfo) *scheduler.Status {
-	t, found := core.FindUntoleratedTaint(node.Node.Spec.Taints, pod.Pod.Spec.Tolerations, hard)
+	t, found := core.FindUntoleratedTaint(node.Taints(), pod.Pod.Spec.Tolerations, hard)
 	if !found {
 		return nil
 	}
@@ -41,8 +41,9 @@ func (Plugin) Filter(_ context.Context, _ *scheduler.CycleState, pod *scheduler.
 // Score counts the PreferNoSchedule taints the pod does not tolerate.
 func (Plugin) Score(_ context.Context, _ *scheduler.CycleState, pod *scheduler.PodInfo, node *scheduler.NodeInfo) (int64, *scheduler.Status) {
 	var n int64
-	for i := range node.Node.Spec.Taints {
-		t := &node.Node.Spec.Taints[i]
+	taints := node.Taints()
+	for i := range taints {
+		t := &taints[i]
 		if t.Effect == core.TaintEffectPreferNoSchedule && !tolerated(pod.Pod.Spec.Tolerations, t) {
 			n++
 		}

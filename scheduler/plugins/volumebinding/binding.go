@@ -26,6 +26,12 @@ func (pl *VolumeBinding) Reserve(_ context.Context, state *scheduler.CycleState,
 		s.allBound = true
 		return nil
 	}
+	// PreBind runs beside the next cycles, which update the snapshot in
+	// place: it checks provisioned volumes against the Node object seen
+	// here (informer objects are never modified).
+	if n, ok := pl.h.Snapshot().Get(nodeName); ok {
+		pv.node = n.Node
+	}
 	for _, b := range pv.static {
 		if b.pv.Spec.ClaimRef != nil && b.pv.Spec.ClaimRef.UID == b.pvc.UID {
 			continue // already bound on this side
@@ -243,7 +249,7 @@ func (pl *VolumeBinding) checkBound(pv *podVolumes, nodeName string) (bool, erro
 			if !ok {
 				return false, nil // the provisioned volume is not in the informer yet
 			}
-			if n, ok := pl.h.Snapshot().Get(nodeName); ok && !volumeNodeAffinityMatches(v, n.Node) {
+			if pv.node != nil && !volumeNodeAffinityMatches(v, pv.node) {
 				return false, fmt.Errorf("pv %q node affinity doesn't match node %q", v.Name, nodeName)
 			}
 		}

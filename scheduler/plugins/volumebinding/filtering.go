@@ -37,6 +37,8 @@ type podVolumes struct {
 	// assumed are the objects Reserve put in the assume cache.
 	assumedPVs  []*core.PersistentVolume
 	assumedPVCs []*core.PersistentVolumeClaim
+	// node is the chosen node, set by Reserve for PreBind.
+	node *core.Node
 }
 
 // stateData is the plugin's cycle state.
@@ -188,7 +190,7 @@ func (pl *VolumeBinding) eligibleNodes(bound []*core.PersistentVolumeClaim, node
 	}
 	out := map[string]bool{}
 	for _, n := range nodes {
-		if hosts[n.Node.Labels["kubernetes.io/hostname"]] {
+		if hosts[n.Labels()["kubernetes.io/hostname"]] {
 			out[n.Name()] = true
 		}
 	}
