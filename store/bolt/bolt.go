@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,10 +57,24 @@ type Options struct {
 	// never loses an event. Default 1024.
 	WatchBuffer int
 
-	// NoSync skips fsync on commit. Only for tests and benchmarks: a crash
-	// of the machine (not of the process) can then lose acknowledged writes
-	// or corrupt the file. Default false: every write is durable when it
-	// returns.
+	// CheckpointInterval is how often, at most, the bbolt file is synced so
+	// that the write-ahead log can start over (see doc.go, Durability).
+	// Between checkpoints a commit costs one fdatasync, of the log; a
+	// checkpoint costs two more and writes back the pages changed since the
+	// last one. A longer interval means fewer checkpoints and a longer
+	// replay on open after a crash. Default 1 second. Ignored with NoSync.
+	CheckpointInterval time.Duration
+
+	// CheckpointSize is the size of the write-ahead log, in bytes, past
+	// which a checkpoint is taken before CheckpointInterval has passed; it
+	// bounds the log's size and the replay on open after a crash. Default
+	// 64 MiB. Ignored with NoSync.
+	CheckpointSize int64
+
+	// NoSync skips every fsync, and the write-ahead log. Only for tests and
+	// benchmarks: a crash of the machine (not of the process) can then lose
+	// acknowledged writes or corrupt the file. Default false: every write is
+	// durable when it returns.
 	NoSync bool
 
 	// Logger receives compaction and error logs. Default: discard.
@@ -71,6 +86,9 @@ const (
 	DefaultRetention    = 5 * time.Minute
 	DefaultMaxBatchSize = 1000
 	DefaultWatchBuffer  = 1024
+
+	DefaultCheckpointInterval = time.Second
+	DefaultCheckpointSize     = 64 << 20
 )
 
 // Fixed tuning.
@@ -78,8 +96,7 @@ const (
 	maxCompactionPeriod = time.Minute          // cap of the default CompactionInterval
 	maxKeySize          = 4096                 // bbolt allows 32 KiB; Kubernetes keys are far shorter
 	maxBatchBytes       = 64 << 20             // a batch stops growing past this many value bytes
-	initialMmapSize     = 1 << 30              // readers never wait for a remap below 1 GiB of data
-	allocSize           = 1 << 20              // file growth step once the file is mapped
+	maxReusedRecord     = 1 << 20              // a log record buffer larger than this is not kept for the next batch
 	maxLinger           = 2 * time.Millisecond // longest wait for released writers to queue again
 	lockTimeout         = 10 * time.Second     // how long Open waits for another process' lock
 	logFillPercent      = 0.9                  // the log is append-only: pack its pages
@@ -87,6 +104,11 @@ const (
 	watchCatchUpChunk   = 1000                 // log entries read per catch-up transaction
 	formatVersion       = "spar-bolt/1"
 )
+
+// initialMmapSize is how much of the file is mapped up front: readers never
+// wait for a remap below 1 GiB of data. A variable so that tests can force
+// remaps.
+var initialMmapSize = 1 << 30
 
 // Bucket and meta key names; see doc.go for the layout.
 var (
@@ -121,6 +143,26 @@ type Store struct {
 	hub hub
 
 	compactMu sync.Mutex // one compaction at a time
+
+	// txMu serializes bbolt write transactions (commits and compaction)
+	// with checkpoints, and guards the fields below but pin. With NoSync
+	// there is no log: wal and dbf are nil.
+	txMu           sync.Mutex
+	wal            *wal
+	dbf            *os.File // the bbolt file, read for its meta page at checkpoints
+	pageSize       int
+	txSince        int       // write transactions since the last checkpoint
+	checkpointAt   time.Time // when the last checkpoint was taken
+	checkpointSize int64     // the file's used size (high-water mark) then
+	walErr         error     // sticky: see broken
+	rec            []byte    // the record being built, reused
+	// pin is a read transaction at the last checkpoint's state: while it is
+	// open bbolt reuses none of that state's pages (see doc.go).
+	pinMu sync.Mutex
+	pin   *bbolt.Tx
+	// checkpointed, if set, is called by checkpoint once the log starts
+	// from the new state: tests take the file's synced image there.
+	checkpointed func()
 
 	closeOnce sync.Once
 	closing   chan struct{}  // closed by Close: stops the background goroutines
@@ -170,6 +212,21 @@ func Open(path string, opts *Options) (*Store, error) {
 		o.Logger = logr.Discard()
 	}
 
+	if o.CheckpointInterval <= 0 {
+		o.CheckpointInterval = DefaultCheckpointInterval
+	}
+	if o.CheckpointSize <= 0 {
+		o.CheckpointSize = DefaultCheckpointSize
+	}
+
+	// A crash may have left the file ahead of its last checkpoint: go back
+	// to the checkpoint; the log's entries are replayed by init.
+	walPath := path + walSuffix
+	recovered, err := recoverFile(path, walPath)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout: lockTimeout,
 		// The freelist is rebuilt by a scan on open instead of being written
@@ -182,25 +239,35 @@ func Open(path string, opts *Options) (*Store, error) {
 		// read transaction, and watchers' and lists' reads must never stall
 		// the committer.
 		InitialMmapSize: initialMmapSize,
-		NoSync:          o.NoSync,
+		// Durability comes from the write-ahead log and the checkpoints'
+		// syncs (see doc.go), not from bbolt's own two fdatasyncs per
+		// commit. Without grow syncs bbolt does not preallocate either: the
+		// file grows as pages are written past its end, and a checkpoint's
+		// fdatasync makes its size durable with its pages.
+		NoSync:     true,
+		NoGrowSync: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	// With a large mapping bbolt grows the file by AllocSize past its high
-	// water mark; its default of 16 MiB would dwarf a small store.
-	db.AllocSize = allocSize
-
 	s := &Store{
-		db:      db,
-		path:    path,
-		opts:    o,
-		log:     o.Logger,
-		qwake:   make(chan struct{}, 1),
-		closing: make(chan struct{}),
+		db:       db,
+		path:     path,
+		opts:     o,
+		log:      o.Logger,
+		qwake:    make(chan struct{}, 1),
+		closing:  make(chan struct{}),
+		pageSize: db.Info().PageSize,
 	}
-	if err := s.init(); err != nil {
+	if err := s.start(walPath, recovered); err != nil {
+		s.unpin()
 		_ = db.Close()
+		if s.wal != nil {
+			_ = s.wal.f.Close()
+		}
+		if s.dbf != nil {
+			_ = s.dbf.Close()
+		}
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
 	s.hub.init(s.rev.Load())
@@ -211,11 +278,56 @@ func Open(path string, opts *Options) (*Store, error) {
 		s.bg.Add(1)
 		go s.compactor()
 	}
+	if s.wal != nil {
+		s.bg.Add(1)
+		go s.checkpointer()
+	}
 	return s, nil
 }
 
-// init creates the buckets of a new file, or checks and loads an existing one.
-func (s *Store) init() error {
+// start brings the opened file up to date: it replays the recovered log
+// entries, and sets up the log (or, with NoSync, removes it).
+func (s *Store) start(walPath string, recovered walLog) error {
+	if s.opts.NoSync {
+		if err := s.init(recovered); err != nil {
+			return err
+		}
+		if !recovered.head {
+			return nil
+		}
+		// Nothing will keep the log up to date: make what it held part of
+		// the file, then drop it.
+		if err := s.db.Sync(); err != nil {
+			return err
+		}
+		return os.Remove(walPath)
+	}
+
+	var err error
+	if s.wal, err = openWAL(walPath); err != nil {
+		return fmt.Errorf("write-ahead log: %w", err)
+	}
+	if s.dbf, err = os.Open(s.path); err != nil {
+		return err
+	}
+	if !recovered.head {
+		// The file is consistent as it is (recoverFile); checkpoint it so
+		// that the log has a state to go back to before anything is written
+		// unsynced.
+		if err := s.checkpoint(); err != nil {
+			return err
+		}
+		s.unpin() // init may remap: it runs unpinned, as the first transaction after a checkpoint may
+	}
+	if err := s.init(recovered); err != nil {
+		return err
+	}
+	return s.checkpoint()
+}
+
+// init creates the buckets of a new file, or checks and loads an existing
+// one, and replays the entries of the recovered log.
+func (s *Store) init(recovered walLog) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
@@ -244,7 +356,20 @@ func (s *Store) init() error {
 		case string(f) != formatVersion:
 			return fmt.Errorf("unknown file format %q (want %q)", f, formatVersion)
 		}
-		s.rev.Store(decRev(meta.Get(metaRevision)))
+		rev := decRev(meta.Get(metaRevision))
+		if len(recovered.entries) > 0 {
+			if rev != recovered.rev {
+				return fmt.Errorf("write-ahead log starts after revision %d but the file is at revision %d", recovered.rev, rev)
+			}
+			var err error
+			if rev, err = replay(tx, rev, recovered.entries); err != nil {
+				return err
+			}
+			if err := meta.Put(metaRevision, encRev(rev)); err != nil {
+				return err
+			}
+		}
+		s.rev.Store(rev)
 		s.compacted.Store(decRev(meta.Get(metaCompacted)))
 		return nil
 	})
@@ -268,7 +393,27 @@ func (s *Store) Close() error {
 		s.mu.Lock()
 		s.closed = true
 		s.mu.Unlock()
-		err = s.db.Close()
+
+		// A last checkpoint leaves the file complete on its own: the log
+		// goes, so that a closed store is one file that can be copied.
+		synced := false
+		if s.wal != nil {
+			s.txMu.Lock()
+			if s.walErr == nil {
+				if err = s.checkpoint(); err == nil {
+					synced = true
+				}
+			}
+			s.unpin()
+			s.txMu.Unlock()
+		}
+		err = errors.Join(err, s.db.Close())
+		if s.wal != nil {
+			err = errors.Join(err, s.wal.f.Close(), s.dbf.Close())
+			if synced {
+				err = errors.Join(err, os.Remove(s.wal.path))
+			}
+		}
 	})
 	if err != nil {
 		return fmt.Errorf("bolt: close: %w", err)

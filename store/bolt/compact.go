@@ -40,16 +40,29 @@ func (s *Store) compact(ctx context.Context, target int64) error {
 			return store.ErrClosed
 		default:
 		}
-		var to int64
-		if err := s.db.Update(func(tx *bbolt.Tx) error {
-			var err error
-			to, err = compactChunkTx(tx, from, target)
-			return err
-		}); err != nil {
+		to, err := s.compactChunk(from, target)
+		if err != nil {
 			return fmt.Errorf("bolt: compact to revision %d: %w", target, err)
 		}
 		s.compacted.Store(to)
 	}
+}
+
+// compactChunk runs compactChunkTx in a write transaction of its own. It is
+// not logged: a crash can undo it, which only keeps more history.
+func (s *Store) compactChunk(from, target int64) (int64, error) {
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	tx, err := s.beginWrite()
+	if err != nil {
+		return 0, err
+	}
+	to, err := compactChunkTx(tx, from, target)
+	if err != nil {
+		_ = tx.Rollback()
+		return 0, err
+	}
+	return to, s.commitWrite(tx)
 }
 
 // compactChunkTx compacts from revision from towards target, examining at

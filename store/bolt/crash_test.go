@@ -25,6 +25,17 @@ import (
 // the file.
 const crashChildEnv = "SPAR_BOLT_CRASH_CHILD"
 
+// crashCheckpointEnv makes the child checkpoint after nearly every batch,
+// so that kills land inside checkpoints too.
+const crashCheckpointEnv = "SPAR_BOLT_CRASH_CHECKPOINTS"
+
+func crashChildOptions() *Options {
+	if os.Getenv(crashCheckpointEnv) == "" {
+		return nil
+	}
+	return &Options{CheckpointSize: 8 << 10, CheckpointInterval: time.Millisecond}
+}
+
 const (
 	crashWriters = 8
 	crashKeys    = 4 // per writer
@@ -44,7 +55,7 @@ func crashKey(writer, k int) string { return fmt.Sprintf("/registry/crash/w%02d-
 // crashChild writes until it is killed (or for at most a minute).
 func crashChild(path string) {
 	ctx := context.Background()
-	s, err := Open(path, nil)
+	s, err := Open(path, crashChildOptions())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "open:", err)
 		os.Exit(2)
@@ -102,29 +113,46 @@ func crashChild(path string) {
 	os.Exit(0)
 }
 
+// TestCrash kills a writing child at random moments. Rounds alternate
+// between the default options and a checkpoint after nearly every batch;
+// some rounds kill the child at a random time instead, which can land while
+// it is still recovering from the previous kill, and leave the file to the
+// next child's recovery before the test checks it.
 func TestCrash(t *testing.T) {
-	const rounds = 20
+	const rounds = 24
 	path := filepath.Join(t.TempDir(), "crash.db")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 42))
 	startRev := int64(1)
+	var acks []ack // since the last check
 	for round := range rounds {
+		checkpoints := round%2 == 1
+		if round%4 == 2 {
+			// Kill at a random moment, possibly before the first ack.
+			acks = append(acks, runCrashChild(t, path, 0, time.Duration(rng.IntN(40_000))*time.Microsecond, checkpoints)...)
+			continue
+		}
 		// Kill after a random number of acknowledged writes, so the kill
 		// lands while writes are in flight.
 		killAfter := 1 + rng.IntN(400)
-		acks := runCrashChild(t, path, killAfter)
-		if len(acks) < killAfter {
-			t.Fatalf("round %d: child printed %d acks before dying, want >= %d", round, len(acks), killAfter)
+		got := runCrashChild(t, path, killAfter, 0, checkpoints)
+		if len(got) < killAfter {
+			t.Fatalf("round %d: child printed %d acks before dying, want >= %d", round, len(got), killAfter)
 		}
+		acks = append(acks, got...)
 		startRev = verifyCrash(t, path, startRev, acks)
+		acks = nil
 	}
 }
 
-// runCrashChild runs one child on path, SIGKILLs it after killAfter acks and
-// returns every ack it printed.
-func runCrashChild(t *testing.T, path string, killAfter int) []ack {
+// runCrashChild runs one child on path, SIGKILLs it after killAfter acks or
+// after killAt (whichever is set), and returns every ack it printed.
+func runCrashChild(t *testing.T, path string, killAfter int, killAt time.Duration, checkpoints bool) []ack {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
+	if checkpoints {
+		cmd.Env = append(cmd.Env, crashCheckpointEnv+"=1")
+	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -134,9 +162,24 @@ func runCrashChild(t *testing.T, path string, killAfter int) []ack {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	var mu sync.Mutex
+	killed := false
+	kill := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !killed {
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Error(err)
+			}
+			killed = true
+		}
+	}
+	if killAt > 0 {
+		timer := time.AfterFunc(killAt, kill)
+		defer timer.Stop()
+	}
 	var acks []ack
 	sc := bufio.NewScanner(stdout)
-	killed := false
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) != 4 {
@@ -147,14 +190,13 @@ func runCrashChild(t *testing.T, path string, killAfter int) []ack {
 			t.Fatalf("bad line from child: %q", sc.Text())
 		}
 		acks = append(acks, ack{rev, f[1], f[2], f[3]})
-		if !killed && len(acks) >= killAfter {
-			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
-			killed = true
+		if killAfter > 0 && len(acks) >= killAfter {
+			kill()
 		}
 	}
 	err = cmd.Wait()
+	mu.Lock()
+	defer mu.Unlock()
 	if !killed {
 		t.Fatalf("child ended before the kill: %v\n%s", err, stderr.String())
 	}

@@ -15,7 +15,7 @@ import (
 //
 // Every write is queued as an op and applied by one committer goroutine,
 // which takes everything queued so far (up to MaxBatchSize) and applies it,
-// in queue order, in one bbolt transaction: one commit, one round of fsyncs.
+// in queue order, in one bbolt transaction: one log record, one fdatasync.
 // While that commit syncs the next batch queues up, so batches grow with the
 // load and a lone writer pays one commit of latency (see nextBatch for how
 // the committer keeps batches whole).
@@ -155,6 +155,7 @@ func (s *Store) committer() {
 		start := time.Now()
 		s.commit(batch)
 		g.took = time.Since(start)
+		s.maybeCheckpoint()
 		// Everyone just released and everyone who queued meanwhile is the
 		// current writer population: the next batch waits for them.
 		s.qmu.Lock()
@@ -267,7 +268,9 @@ func (s *Store) commit(batch []*op) {
 		s.log.Error(err, "commit failed", "writes", len(batch))
 	}
 
-	tx, err := s.db.Begin(true)
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	tx, err := s.beginWrite()
 	if err != nil {
 		fail(err)
 		return
@@ -275,9 +278,13 @@ func (s *Store) commit(batch []*op) {
 	logB, keysB := tx.Bucket(bucketLog), tx.Bucket(bucketKeys)
 	logB.FillPercent = logFillPercent
 	rev := s.rev.Load() // only this goroutine changes it
+	var rec []byte
+	if s.wal != nil {
+		rec = beginRecord(s.rec, recBatch, rev+1)
+	}
 	events := make([]store.Event, 0, len(batch))
 	for _, o := range batch {
-		ev, ok, err := apply(logB, keysB, o, rev+1)
+		ev, entry, ok, err := apply(logB, keysB, o, rev+1)
 		if err != nil {
 			_ = tx.Rollback()
 			fail(err)
@@ -286,6 +293,9 @@ func (s *Store) commit(batch []*op) {
 		if ok {
 			rev++
 			events = append(events, ev)
+			if rec != nil {
+				rec = appendEntry(rec, entry)
+			}
 		}
 	}
 	if len(events) == 0 {
@@ -297,7 +307,26 @@ func (s *Store) commit(batch []*op) {
 		fail(err)
 		return
 	}
-	if err := tx.Commit(); err != nil {
+	if rec != nil {
+		// The batch is durable once its record is: it is acknowledged after
+		// the (unsynced) bbolt commit below, and replayed on open if a crash
+		// comes first.
+		err := s.wal.append(sealRecord(rec))
+		if cap(rec) <= maxReusedRecord {
+			s.rec = rec[:0]
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			fail(s.broken(fmt.Errorf("write-ahead log: %w", err)))
+			return
+		}
+	}
+	if err := s.commitWrite(tx); err != nil {
+		if s.wal != nil {
+			// The log holds the batch, the file does not: the next batch
+			// would log the same revisions again.
+			err = s.broken(fmt.Errorf("commit of a logged batch (reopening replays it): %w", err))
+		}
 		fail(err)
 		return
 	}
@@ -311,7 +340,7 @@ func (s *Store) commit(batch []*op) {
 // reports that it wrote; a refused op (exists, not found, conflict) gets its
 // error in o.err. The returned error is a storage failure that aborts the
 // whole batch.
-func apply(logB, keysB *bbolt.Bucket, o *op, rev int64) (ev store.Event, ok bool, err error) {
+func apply(logB, keysB *bbolt.Bucket, o *op, rev int64) (ev store.Event, entry []byte, ok bool, err error) {
 	key := []byte(o.key)
 	curRev, deleted := decIndex(keysB.Get(key))
 	exists := curRev != 0 && !deleted
@@ -319,52 +348,55 @@ func apply(logB, keysB *bbolt.Bucket, o *op, rev int64) (ev store.Event, ok bool
 	if o.kind == opCreate {
 		if exists {
 			o.err = fmt.Errorf("bolt: create %q: %w", o.key, store.ErrExists)
-			return ev, false, nil
+			return ev, nil, false, nil
 		}
 		// A re-created key links back to its delete, so reads at older
 		// revisions can walk its whole history.
-		if err := logB.Put(encRev(rev), encodeEntry(store.Added, rev, curRev, o.key, o.value)); err != nil {
-			return ev, false, err
+		entry = encodeEntry(store.Added, rev, curRev, o.key, o.value)
+		if err := logB.Put(encRev(rev), entry); err != nil {
+			return ev, nil, false, err
 		}
 		if err := keysB.Put(key, encIndex(rev, false)); err != nil {
-			return ev, false, err
+			return ev, nil, false, err
 		}
 		o.kv = store.KV{Key: o.key, Value: o.value, CreateRevision: rev, ModRevision: rev}
-		return store.Event{Type: store.Added, KV: o.kv}, true, nil
+		return store.Event{Type: store.Added, KV: o.kv}, entry, true, nil
 	}
 
 	if !exists {
 		o.err = fmt.Errorf("bolt: %s %q: %w", o.kind, o.key, store.ErrNotFound)
-		return ev, false, nil
+		return ev, nil, false, nil
 	}
 	old, found, err := getEntry(logB, curRev)
 	if err != nil {
-		return ev, false, err
+		return ev, nil, false, err
 	}
 	if !found {
-		return ev, false, errCorrupt(fmt.Sprintf("no log entry %d for %q", curRev, o.key))
+		return ev, nil, false, errCorrupt(fmt.Sprintf("no log entry %d for %q", curRev, o.key))
 	}
 	if o.expected > 0 && o.expected != curRev {
 		o.err = fmt.Errorf("bolt: %s %q at revision %d: %w", o.kind, o.key, o.expected, &store.ConflictError{Current: kvOf(old, curRev)})
-		return ev, false, nil
+		return ev, nil, false, nil
 	}
 	prev := bytes.Clone(old.value)
 	if o.kind == opUpdate {
-		if err := logB.Put(encRev(rev), encodeEntry(store.Modified, old.createRev, curRev, o.key, o.value)); err != nil {
-			return ev, false, err
+		entry = encodeEntry(store.Modified, old.createRev, curRev, o.key, o.value)
+		if err := logB.Put(encRev(rev), entry); err != nil {
+			return ev, nil, false, err
 		}
 		if err := keysB.Put(key, encIndex(rev, false)); err != nil {
-			return ev, false, err
+			return ev, nil, false, err
 		}
 		o.kv = store.KV{Key: o.key, Value: o.value, CreateRevision: old.createRev, ModRevision: rev}
-		return store.Event{Type: store.Modified, KV: o.kv, PrevValue: prev}, true, nil
+		return store.Event{Type: store.Modified, KV: o.kv, PrevValue: prev}, entry, true, nil
 	}
-	if err := logB.Put(encRev(rev), encodeEntry(store.Deleted, old.createRev, curRev, o.key, nil)); err != nil {
-		return ev, false, err
+	entry = encodeEntry(store.Deleted, old.createRev, curRev, o.key, nil)
+	if err := logB.Put(encRev(rev), entry); err != nil {
+		return ev, nil, false, err
 	}
 	if err := keysB.Put(key, encIndex(rev, true)); err != nil {
-		return ev, false, err
+		return ev, nil, false, err
 	}
 	o.kv = store.KV{Key: o.key, Value: prev, CreateRevision: old.createRev, ModRevision: rev}
-	return store.Event{Type: store.Deleted, KV: store.KV{Key: o.key, CreateRevision: old.createRev, ModRevision: rev}, PrevValue: prev}, true, nil
+	return store.Event{Type: store.Deleted, KV: store.KV{Key: o.key, CreateRevision: old.createRev, ModRevision: rev}, PrevValue: prev}, entry, true, nil
 }
