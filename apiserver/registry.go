@@ -148,6 +148,11 @@ func storeError(err error, res *api.Resource, name string) error {
 		return st
 	case errors.Is(err, context.DeadlineExceeded):
 		return meta.NewStatus(http.StatusGatewayTimeout, meta.StatusReasonTimeout, "the request timed out")
+	case errors.Is(err, context.Canceled):
+		// The client went away (or the server is stopping); as Kubernetes'
+		// finishRequest, a timeout rather than an internal error.
+		return meta.NewStatus(http.StatusGatewayTimeout, meta.StatusReasonTimeout,
+			"request did not complete within requested timeout - context canceled")
 	}
 	var st *meta.Status
 	if errors.As(err, &st) {
