@@ -232,6 +232,9 @@ func (m *Manager) Run(ctx context.Context) error {
 	defer m.setLeading(false)
 
 	g, gctx := errgroup.WithContext(ctx)
+	// Run blocks until ctx is done even with nothing to run (the informers
+	// still serve their users), or until a runnable fails.
+	g.Go(func() error { <-gctx.Done(); return nil })
 	m.mu.Lock()
 	for _, c := range m.controllers {
 		g.Go(func() error { return c.Run(gctx) })
