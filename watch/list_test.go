@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/fields"
@@ -173,8 +174,15 @@ func TestListExactOlderRevisionFallsThroughToStore(t *testing.T) {
 	if want := []string{"a/p00", "a/p02"}; !slices.Equal(got, want) {
 		t.Errorf("paged exact list = %v, want %v", got, want)
 	}
-	// A revision the store compacted away is Expired.
+	// A revision the store compacted away is Expired, once the cache has
+	// moved past it (while the cache is still at old, old is its current
+	// state and is answered from memory).
 	cur, _ := s.Revision(ctx)
+	for deadline := time.Now().Add(10 * time.Second); c.Revision() < cur; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the cache is at revision %d after 10s, want %d", c.Revision(), cur)
+		}
+	}
 	if err := s.Compact(ctx, cur); err != nil {
 		t.Fatal(err)
 	}
