@@ -163,6 +163,26 @@ func (s *Server) writeObject(w http.ResponseWriter, r *http.Request, code int, g
 }
 
 func (s *Server) handleGet(ctx context.Context, w http.ResponseWriter, r *http.Request, g *registry, info *RequestInfo, mt mediaType) {
+	// A plain read is answered from the watch cache once it has caught up
+	// with the store (a consistent read, as lists are), with the JSON it
+	// shares with lists and watch events: no decode, no encode. Other
+	// forms, and a cache that cannot answer, read the store.
+	if (mt == mediaJSON || mt == mediaYAML) && g.cache != nil && !r.URL.Query().Has("resourceVersion") {
+		it, ok, err := g.cache.GetConsistent(ctx, g.key(info.Namespace, info.Name))
+		switch {
+		case err == nil && !ok:
+			writeError(w, g.notFound(info.Name))
+			return
+		case err == nil:
+			if b, err := it.Encoded(jsonFormat, encodeJSON); err == nil {
+				writeRaw(w, http.StatusOK, mt, b)
+				return
+			}
+		case ctx.Err() != nil:
+			writeError(w, storeError(ctx.Err(), g.res, info.Name))
+			return
+		}
+	}
 	obj, _, err := g.get(ctx, info.Namespace, info.Name)
 	if err != nil {
 		writeError(w, err)

@@ -568,3 +568,47 @@ func TestPartialObjectMetadata(t *testing.T) {
 		t.Errorf("metadata-only get: %d %s", r.code, r.body)
 	}
 }
+
+// GETs are answered from the watch cache as consistent reads: every write
+// acknowledged before the GET is in its answer, at once, and a GET with a
+// resourceVersion (served from the store) agrees with it.
+func TestGetReadsItsWrites(t *testing.T) {
+	a, _ := newAPI(t)
+	var created meta.ObjectMeta
+	for i := range 50 {
+		body := fmt.Sprintf(`{"metadata":{"name":"x"},"data":{"n":"%d"}}`, i)
+		var r response
+		if i == 0 {
+			r = a.expect(201, "POST", cmPath, "application/json", body)
+		} else {
+			r = a.expect(200, "PATCH", cmPath+"/x", "application/merge-patch+json", fmt.Sprintf(`{"data":{"n":"%d"}}`, i))
+		}
+		var wrote struct {
+			Metadata meta.ObjectMeta   `json:"metadata"`
+			Data     map[string]string `json:"data"`
+		}
+		r.into(t, &wrote)
+		created = wrote.Metadata
+		for _, q := range []string{"", "?resourceVersion=" + created.ResourceVersion} {
+			var got struct {
+				Kind       string            `json:"kind"`
+				APIVersion string            `json:"apiVersion"`
+				Metadata   meta.ObjectMeta   `json:"metadata"`
+				Data       map[string]string `json:"data"`
+			}
+			a.expect(200, "GET", cmPath+"/x"+q, "", "").into(t, &got)
+			if got.Kind != "ConfigMap" || got.APIVersion != "v1" || got.Metadata.ResourceVersion != created.ResourceVersion || got.Data["n"] != fmt.Sprint(i) {
+				t.Fatalf("GET%s after write %d: %s %s rv %s data %v, want ConfigMap v1 rv %s n=%d",
+					q, i, got.Kind, got.APIVersion, got.Metadata.ResourceVersion, got.Data, created.ResourceVersion, i)
+			}
+		}
+	}
+	y := a.do("GET", cmPath+"/x", "", "", "Accept", "application/yaml")
+	if y.code != 200 || y.header.Get("Content-Type") != "application/yaml" || !strings.Contains(string(y.body), "kind: ConfigMap") {
+		t.Errorf("GET as YAML: %d %s %s", y.code, y.header.Get("Content-Type"), y.body)
+	}
+	a.expect(200, "DELETE", cmPath+"/x", "", "")
+	if st := a.expect(404, "GET", cmPath+"/x", "", "").status(t); st.Reason != meta.StatusReasonNotFound || st.Details == nil || st.Details.Name != "x" {
+		t.Errorf("GET after delete: %+v, want NotFound naming x", st)
+	}
+}

@@ -285,6 +285,30 @@ func sortEntries(es []*entry) {
 	slices.SortFunc(es, func(a, b *entry) int { return strings.Compare(a.key, b.key) })
 }
 
+// GetConsistent returns the object at key as a consistent read: once the
+// cache has caught up with the store's current revision, as a List with
+// Match Consistent. The Item shares the object and its cached encodings
+// with lists and watch events; ok is false if there is no such object.
+func (c *Cache) GetConsistent(ctx context.Context, key string) (it Item, ok bool, err error) {
+	rev, err := c.currentRevision(ctx)
+	if err != nil {
+		return Item{}, false, err
+	}
+	if err := c.waitFresh(ctx, rev); err != nil {
+		return Item{}, false, err
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.stopped {
+		return Item{}, false, ErrStopped
+	}
+	e, ok := c.tree.Get(&entry{key: key})
+	if !ok {
+		return Item{}, false, nil
+	}
+	return Item{Object: e.obj, enc: &e.enc}, true, nil
+}
+
 // Get returns the object stored under key as the cache currently holds it
 // (no freshness wait: the caller accepts a state slightly behind the
 // store). The object is shared and read-only.
