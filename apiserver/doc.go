@@ -13,10 +13,11 @@
 // resources registered at run time by a CustomResourceDefinition share one
 // code path.
 //
-// Reads are served by one watch.Cache per resource: lists come from memory
-// (consistent lists wait for the cache to reach the store's revision), and
-// watches stream from the cache's shared event window with each object
-// encoded once for all watchers. Gets read the store directly.
+// Reads are served by one watch.Cache per resource: lists and gets come
+// from memory (consistent reads wait for the cache to reach the store's
+// revision), and watches stream from the cache's shared event window with
+// each object encoded once for all lists, gets and watchers. A get with a
+// resourceVersion, or in another form (Table, metadata), reads the store.
 //
 // The server keeps no state of its own: resource versions are store
 // revisions, Service IPs and node ports are reserved by keys in the store,
