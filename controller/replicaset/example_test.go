@@ -4,18 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spar-dev/spar/api/apps"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
-	"github.com/spar-dev/spar/apiserver"
 	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
+	"github.com/spar-dev/spar/controller/controllertest"
 	"github.com/spar-dev/spar/controller/replicaset"
-	"github.com/spar-dev/spar/store/bolt"
 )
 
 // The ReplicaSet controller in a manager, against an embedded API server:
@@ -23,23 +20,13 @@ import (
 func Example() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "spar-example")
+	// A real API server on a bolt file in a temporary directory.
+	env, err := controllertest.Open(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	st, err := bolt.Open(filepath.Join(dir, "spar.db"), nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
-	srv, err := apiserver.New(apiserver.Config{Store: st})
-	if err != nil {
-		log.Fatal(err)
-	}
-	go srv.Run(ctx)
-	<-srv.Ready()
-	c := client.NewForHandler(srv.Handler())
+	defer env.Close()
+	c := env.Client
 
 	// What examples/controller-manager does for every built-in controller.
 	m := controller.NewManager(c, nil)

@@ -4,39 +4,26 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
-	"github.com/spar-dev/spar/apiserver"
 	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
+	"github.com/spar-dev/spar/controller/controllertest"
 	"github.com/spar-dev/spar/controller/serviceaccount"
-	"github.com/spar-dev/spar/store/bolt"
 )
 
 // A new namespace gets its default service account.
 func Example() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dir, err := os.MkdirTemp("", "spar-example")
+	// A real API server on a bolt file in a temporary directory.
+	env, err := controllertest.Open(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	st, err := bolt.Open(filepath.Join(dir, "spar.db"), nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
-	srv, err := apiserver.New(apiserver.Config{Store: st})
-	if err != nil {
-		log.Fatal(err)
-	}
-	go srv.Run(ctx)
-	<-srv.Ready()
-	c := client.NewForHandler(srv.Handler())
+	defer env.Close()
+	c := env.Client
 
 	m := controller.NewManager(c, nil)
 	if err := serviceaccount.Add(m, nil); err != nil {

@@ -4,21 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/resource"
 	"github.com/spar-dev/spar/api/storage"
-	"github.com/spar-dev/spar/apiserver"
 	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
+	"github.com/spar-dev/spar/controller/controllertest"
 	"github.com/spar-dev/spar/scheduler"
 	pt "github.com/spar-dev/spar/scheduler/plugins/plugintest"
 	"github.com/spar-dev/spar/scheduler/plugins/volumebinding"
-	"github.com/spar-dev/spar/store/bolt"
 )
 
 // A claim of a WaitForFirstConsumer class is bound to the local volume of
@@ -26,23 +23,13 @@ import (
 func Example() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dir, err := os.MkdirTemp("", "spar-example")
+	// A real API server on a bolt file in a temporary directory.
+	env, err := controllertest.Open(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	st, err := bolt.Open(filepath.Join(dir, "spar.db"), nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
-	srv, err := apiserver.New(apiserver.Config{Store: st})
-	if err != nil {
-		log.Fatal(err)
-	}
-	go srv.Run(ctx)
-	<-srv.Ready()
-	c := client.NewForHandler(srv.Handler())
+	defer env.Close()
+	c := env.Client
 
 	wffc := storage.VolumeBindingWaitForFirstConsumer
 	must(client.Resource[storage.StorageClass](c).Create(ctx, &storage.StorageClass{ObjectMeta: meta.ObjectMeta{Name: "local"},
