@@ -43,34 +43,16 @@ func Add(m *controller.Manager, opts *Options) error {
 		rec:    m.Recorder(Component),
 		log:    m.Logger().WithName("deployment"),
 	}
-	r.dInf.AddIndex(namespaceIndex, namespaceOf[apps.Deployment])
-	r.rsInf.AddIndex(namespaceIndex, namespaceOf[apps.ReplicaSet])
-	r.rsInf.AddIndex(controllerIndex, controllerOf[apps.ReplicaSet])
-	r.podInf.AddIndex(controllerIndex, controllerOf[core.Pod])
+	r.dInf.AddIndex(controller.NamespaceIndex, controller.IndexByNamespace[apps.Deployment])
+	r.rsInf.AddIndex(controller.NamespaceIndex, controller.IndexByNamespace[apps.ReplicaSet])
+	r.rsInf.AddIndex(controller.ControllerIndex, controller.IndexByController[apps.ReplicaSet])
+	r.podInf.AddIndex(controller.ControllerIndex, controller.IndexByController[core.Pod])
 
 	c := controller.New("deployment", r, &controller.Options{Workers: o.Workers})
 	controller.Watch(c, r.dInf, controller.Self[apps.Deployment]())
 	controller.Watch(c, r.rsInf, r.replicaSetRequests)
 	controller.Watch(c, r.podInf, r.podRequests)
 	m.Add(c)
-	return nil
-}
-
-// Index names on the shared informers. Other controllers may add the same
-// indexes under the same names; the functions are the same.
-const (
-	namespaceIndex  = "namespace"
-	controllerIndex = "controller-uid"
-)
-
-func namespaceOf[T any, PT controller.Object[T]](obj *T) []string {
-	return []string{PT(obj).GetObjectMeta().Namespace}
-}
-
-func controllerOf[T any, PT controller.Object[T]](obj *T) []string {
-	if ref := meta.ControllerOf(PT(obj).GetObjectMeta()); ref != nil {
-		return []string{string(ref.UID)}
-	}
 	return nil
 }
 
@@ -100,7 +82,7 @@ func (r *reconciler) replicaSetRequests(rs *apps.ReplicaSet) []controller.Reques
 	}
 	var reqs []controller.Request
 	set := labels.Set(rs.Labels)
-	for _, d := range r.dInf.ByIndex(namespaceIndex, rs.Namespace) {
+	for _, d := range r.dInf.ByIndex(controller.NamespaceIndex, rs.Namespace) {
 		sel, err := labels.FromLabelSelector(d.Spec.Selector)
 		if err != nil || sel.Empty() || !sel.Matches(set) {
 			continue

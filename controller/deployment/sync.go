@@ -34,7 +34,7 @@ func (r *reconciler) replicaSetsFor(ctx context.Context, d *apps.Deployment) ([]
 		adoptChecked bool
 		adoptErr     error
 	)
-	for _, rs := range r.rsInf.ByIndex(namespaceIndex, d.Namespace) {
+	for _, rs := range r.rsInf.ByIndex(controller.NamespaceIndex, d.Namespace) {
 		ref := meta.ControllerOf(&rs.ObjectMeta)
 		match := sel.Matches(labels.Set(rs.Labels))
 		switch {
@@ -122,7 +122,7 @@ func (r *reconciler) podsByReplicaSet(d *apps.Deployment, rsList []*apps.Replica
 		if err != nil {
 			continue
 		}
-		for _, p := range r.podInf.ByIndex(controllerIndex, string(rs.UID)) {
+		for _, p := range r.podInf.ByIndex(controller.ControllerIndex, string(rs.UID)) {
 			if p.Namespace == d.Namespace && sel.Matches(labels.Set(p.Labels)) {
 				out[rs.UID] = append(out[rs.UID], p)
 			}

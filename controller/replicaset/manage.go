@@ -165,9 +165,9 @@ func (r *reconciler) relatedPods(rs *apps.ReplicaSet) []*core.Pod {
 		return nil
 	}
 	var out []*core.Pod
-	for _, sib := range r.rsInf.ByIndex(controllerIndex, string(ref.UID)) {
+	for _, sib := range r.rsInf.ByIndex(controller.ControllerIndex, string(ref.UID)) {
 		if sib.Namespace == rs.Namespace {
-			out = append(out, r.podInf.ByIndex(controllerIndex, string(sib.UID))...)
+			out = append(out, r.podInf.ByIndex(controller.ControllerIndex, string(sib.UID))...)
 		}
 	}
 	return out

@@ -51,10 +51,10 @@ func Add(m *controller.Manager, opts *Options) error {
 		burst:  o.BurstReplicas,
 		log:    m.Logger().WithName("replicaset"),
 	}
-	r.rsInf.AddIndex(namespaceIndex, namespaceOf[apps.ReplicaSet])
-	r.rsInf.AddIndex(controllerIndex, controllerOf[apps.ReplicaSet])
-	r.podInf.AddIndex(namespaceIndex, namespaceOf[core.Pod])
-	r.podInf.AddIndex(controllerIndex, controllerOf[core.Pod])
+	r.rsInf.AddIndex(controller.NamespaceIndex, controller.IndexByNamespace[apps.ReplicaSet])
+	r.rsInf.AddIndex(controller.ControllerIndex, controller.IndexByController[apps.ReplicaSet])
+	r.podInf.AddIndex(controller.NamespaceIndex, controller.IndexByNamespace[core.Pod])
+	r.podInf.AddIndex(controller.ControllerIndex, controller.IndexByController[core.Pod])
 
 	c := controller.New("replicaset", r, &controller.Options{Workers: o.Workers})
 	// Expectations are lowered before the ReplicaSet is queued (handlers
@@ -93,24 +93,6 @@ func Add(m *controller.Manager, opts *Options) error {
 	controller.Watch(c, r.rsInf, controller.Self[apps.ReplicaSet]())
 	controller.Watch(c, r.podInf, r.podRequests)
 	m.Add(c)
-	return nil
-}
-
-// Index names on the shared informers. Other controllers may add the same
-// indexes under the same names; the functions are the same.
-const (
-	namespaceIndex  = "namespace"
-	controllerIndex = "controller-uid"
-)
-
-func namespaceOf[T any, PT controller.Object[T]](obj *T) []string {
-	return []string{PT(obj).GetObjectMeta().Namespace}
-}
-
-func controllerOf[T any, PT controller.Object[T]](obj *T) []string {
-	if ref := meta.ControllerOf(PT(obj).GetObjectMeta()); ref != nil {
-		return []string{string(ref.UID)}
-	}
 	return nil
 }
 
@@ -166,7 +148,7 @@ func (r *reconciler) podRequests(pod *core.Pod) []controller.Request {
 	}
 	var reqs []controller.Request
 	set := labels.Set(pod.Labels)
-	for _, rs := range r.rsInf.ByIndex(namespaceIndex, pod.Namespace) {
+	for _, rs := range r.rsInf.ByIndex(controller.NamespaceIndex, pod.Namespace) {
 		sel, err := labels.FromLabelSelector(rs.Spec.Selector)
 		if err != nil || sel.Empty() || !sel.Matches(set) {
 			continue
@@ -193,7 +175,7 @@ func (r *reconciler) Reconcile(ctx context.Context, req controller.Request) (con
 	if err != nil {
 		return controller.Result{}, controller.Terminal(fmt.Errorf("replicaset %s: invalid selector: %w", key, err))
 	}
-	pods := activePods(r.podInf.ByIndex(namespaceIndex, rs.Namespace))
+	pods := activePods(r.podInf.ByIndex(controller.NamespaceIndex, rs.Namespace))
 	pods, err = r.claimPods(ctx, rs, sel, pods)
 	if err != nil {
 		return controller.Result{}, err

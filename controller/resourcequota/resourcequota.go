@@ -26,8 +26,6 @@ type Options struct {
 // Name is the controller's name in logs and metrics.
 const Name = "resourcequota"
 
-const nsIndex = "namespace"
-
 // Add adds the quota controller to m.
 func Add(m *controller.Manager, opts *Options) error {
 	var o Options
@@ -45,7 +43,7 @@ func Add(m *controller.Manager, opts *Options) error {
 	r.queue = c.Queue()
 
 	r.quotas = controller.GetInformer[core.ResourceQuota](m, nil)
-	r.quotas.AddIndex(nsIndex, func(q *core.ResourceQuota) []string { return []string{q.Namespace} })
+	r.quotas.AddIndex(controller.NamespaceIndex, controller.IndexByNamespace[core.ResourceQuota])
 	controller.Watch(c, r.quotas, func(*core.ResourceQuota) []controller.Request { return nil })
 	r.quotas.AddHandler(controller.HandlerFuncs[core.ResourceQuota]{
 		AddFunc: func(q *core.ResourceQuota, _ bool) { r.queue.Add(controller.RequestFor(q)) },
@@ -66,7 +64,7 @@ func Add(m *controller.Manager, opts *Options) error {
 	r.sources = append(r.sources, source{
 		ev: quota.For(meta.GroupResource{Resource: "resourcequotas"}),
 		list: func(ns string) []meta.Object {
-			return objects(r.quotas.ByIndex(nsIndex, ns))
+			return objects(r.quotas.ByIndex(controller.NamespaceIndex, ns))
 		},
 	})
 
@@ -124,7 +122,7 @@ func addSource[T any, PT controller.Object[T]](m *controller.Manager, c *control
 	}
 	ev := quota.For(res.GroupResource())
 	inf := controller.GetInformer[T, PT](m, nil)
-	inf.AddIndex(nsIndex, func(o *T) []string { return []string{PT(o).GetObjectMeta().Namespace} })
+	inf.AddIndex(controller.NamespaceIndex, controller.IndexByNamespace[T, PT])
 	// Watch makes the controller wait for the informer's first list; the
 	// handler below decides what to enqueue.
 	controller.Watch(c, inf, func(*T) []controller.Request { return nil })
@@ -139,7 +137,7 @@ func addSource[T any, PT controller.Object[T]](m *controller.Manager, c *control
 		DeleteFunc: func(obj *T) { r.enqueueNamespace(PT(obj).GetObjectMeta().Namespace) },
 	})
 	r.sources = append(r.sources, source{ev: ev, list: func(ns string) []meta.Object {
-		return objects[T, PT](inf.ByIndex(nsIndex, ns))
+		return objects[T, PT](inf.ByIndex(controller.NamespaceIndex, ns))
 	}})
 }
 
@@ -151,7 +149,7 @@ type reconciler struct {
 }
 
 func (r *reconciler) enqueueNamespace(ns string) {
-	for _, q := range r.quotas.ByIndex(nsIndex, ns) {
+	for _, q := range r.quotas.ByIndex(controller.NamespaceIndex, ns) {
 		r.queue.Add(controller.RequestFor(q))
 	}
 }
