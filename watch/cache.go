@@ -273,6 +273,7 @@ func (c *Cache) listAndWatch(ctx context.Context) error {
 	c.gen++
 	c.wakeAllLocked()
 	c.subs = map[subKey]*eventLog{}
+	c.progress = nil // the old store watch's; set again below
 	c.resetLocked(rev)
 	for _, e := range entries {
 		c.tree.ReplaceOrInsert(e)
@@ -294,6 +295,10 @@ func (c *Cache) listAndWatch(ctx context.Context) error {
 	pr, _ := w.(store.ProgressRequester)
 	c.mu.Lock()
 	c.progress = pr
+	// Waiters that found the cache ready before it could ask the store
+	// for progress look again, and ask now.
+	close(c.revCh)
+	c.revCh = make(chan struct{})
 	c.mu.Unlock()
 
 	in := w.Events()
@@ -519,9 +524,12 @@ func (c *Cache) waitFresh(ctx context.Context, rev int64) error {
 			return nil
 		}
 		if ready && !asked && pr != nil {
-			asked = true
+			// Asked once per store watch: a failed request (the watch
+			// just ended) is asked again of the next one.
 			if err := pr.RequestProgress(ctx); err != nil {
 				c.log.V(1).Info("progress request failed", "err", err.Error())
+			} else {
+				asked = true
 			}
 		}
 		var readyCh <-chan struct{}
