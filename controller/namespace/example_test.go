@@ -4,17 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
-	"github.com/spar-dev/spar/apiserver"
 	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
+	"github.com/spar-dev/spar/controller/controllertest"
 	"github.com/spar-dev/spar/controller/namespace"
-	"github.com/spar-dev/spar/store/bolt"
 )
 
 // A namespace deleted with content held by a finalizer: the controller
@@ -23,23 +20,13 @@ import (
 func Example() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dir, err := os.MkdirTemp("", "spar-namespace")
+	// A real API server on a bolt file in a temporary directory.
+	env, err := controllertest.Open(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	st, err := bolt.Open(filepath.Join(dir, "spar.db"), nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
-	srv, err := apiserver.New(apiserver.Config{Store: st})
-	if err != nil {
-		log.Fatal(err)
-	}
-	go srv.Run(ctx)
-	<-srv.Ready()
-	c := client.NewForHandler(srv.Handler())
+	defer env.Close()
+	c := env.Client
 
 	m := controller.NewManager(c, nil)
 	// Recheck held content every 100ms at most (default 15s).

@@ -4,41 +4,26 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 
 	"github.com/spar-dev/spar/api/core"
-	"github.com/spar-dev/spar/apiserver"
 	"github.com/spar-dev/spar/client"
+	"github.com/spar-dev/spar/controller/controllertest"
 	"github.com/spar-dev/spar/scheduler"
 	"github.com/spar-dev/spar/scheduler/plugins/defaultbinder"
 	pt "github.com/spar-dev/spar/scheduler/plugins/plugintest"
-	"github.com/spar-dev/spar/store/bolt"
 )
 
 // Binding a pod through an embedded API server sets its spec.nodeName.
 func Example() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dir, err := os.MkdirTemp("", "spar-example")
+	// A real API server on a bolt file in a temporary directory.
+	env, err := controllertest.Open(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	st, err := bolt.Open(filepath.Join(dir, "spar.db"), nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
-	srv, err := apiserver.New(apiserver.Config{Store: st})
-	if err != nil {
-		log.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	defer func() { cancel(); <-done }() // stop the server before closing its store
-	<-srv.Ready()
-	c := client.NewForHandler(srv.Handler())
+	defer env.Close()
+	c := env.Client
 
 	pods := client.Resource[core.Pod](c).Namespace("default")
 	pod, err := pods.Create(ctx, pt.MakePod("web").Container("nginx").UID("").Obj(), nil)
