@@ -8,6 +8,7 @@ import (
 	"github.com/spar-dev/spar/api"
 	ar "github.com/spar-dev/spar/api/admissionregistration"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 // validator is what the API server calls on every kind after defaulting.
@@ -22,8 +23,8 @@ var (
 )
 
 func TestDecodeAndDefault(t *testing.T) {
-	docs := readDocs(t, "testdata/webhooks.yaml")
-	v := roundTrip[ar.ValidatingWebhookConfiguration](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/webhooks.yaml")
+	v := apitest.RoundTrip[ar.ValidatingWebhookConfiguration](t, docs[0])
 	v.Default()
 	w := v.Webhooks[0]
 	if got := *w.ClientConfig.Service.Port; got != 443 {
@@ -39,7 +40,7 @@ func TestDecodeAndDefault(t *testing.T) {
 		t.Errorf("Validate = %v, want none", errs)
 	}
 
-	m := roundTrip[ar.MutatingWebhookConfiguration](t, docs[1])
+	m := apitest.RoundTrip[ar.MutatingWebhookConfiguration](t, docs[1])
 	m.Default()
 	mw := m.Webhooks[0]
 	if *mw.TimeoutSeconds != 10 || *mw.MatchPolicy != ar.Equivalent || mw.NamespaceSelector == nil || *mw.FailurePolicy != ar.Ignore {
@@ -61,7 +62,7 @@ func TestDecodeAndDefault(t *testing.T) {
 }
 
 func TestMatchConditionsRejectedByName(t *testing.T) {
-	got := strictFields[ar.ValidatingWebhookConfiguration](t, "webhooks:\n- name: a.b.c\n  matchConditions:\n  - name: x\n    expression: 'true'\n")
+	got := apitest.StrictFields[ar.ValidatingWebhookConfiguration](t, "webhooks:\n- name: a.b.c\n  matchConditions:\n  - name: x\n    expression: 'true'\n")
 	if want := `unknown field "webhooks[0].matchConditions"`; !slices.Contains(got, want) {
 		t.Errorf("strict fields = %q, want %q among them", got, want)
 	}

@@ -11,10 +11,11 @@ import (
 
 	"github.com/spar-dev/spar/api"
 	ext "github.com/spar-dev/spar/api/apiextensions"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func TestDecodeCronTab(t *testing.T) {
-	crd := roundTrip[ext.CustomResourceDefinition](t, readDocs(t, "testdata/crontab-crd.yaml")[0])
+	crd := apitest.RoundTrip[ext.CustomResourceDefinition](t, apitest.ReadDocs(t, "testdata/crontab-crd.yaml")[0])
 	if crd.Spec.Group != "stable.example.com" || crd.Spec.Scope != ext.NamespaceScoped {
 		t.Errorf("group/scope = %q/%q", crd.Spec.Group, crd.Spec.Scope)
 	}
@@ -35,7 +36,7 @@ func TestDecodeCronTab(t *testing.T) {
 }
 
 func TestDecodeWidget(t *testing.T) {
-	crd := roundTrip[ext.CustomResourceDefinition](t, readDocs(t, "testdata/widget-crd.yaml")[0])
+	crd := apitest.RoundTrip[ext.CustomResourceDefinition](t, apitest.ReadDocs(t, "testdata/widget-crd.yaml")[0])
 	v1 := crd.Version("v1")
 	if v1 == nil || v1.Subresources == nil || v1.Subresources.Status == nil || v1.Subresources.Scale == nil {
 		t.Fatalf("v1 subresources = %+v, want status and scale", v1)
@@ -122,7 +123,7 @@ func TestSchemaKeywordsRoundTrip(t *testing.T) {
 	if err := json.Compact(&buf, doc); err != nil {
 		t.Fatal(err)
 	}
-	s := roundTrip[ext.JSONSchemaProps](t, buf.Bytes())
+	s := apitest.RoundTrip[ext.JSONSchemaProps](t, buf.Bytes())
 	if s.AdditionalProperties == nil || s.AdditionalProperties.Allows || s.AdditionalProperties.Schema != nil {
 		t.Errorf("additionalProperties = %+v, want false", s.AdditionalProperties)
 	}
@@ -227,7 +228,7 @@ func TestStrictDecodingInsideSchema(t *testing.T) {
 	// DecodeStrict names every typo: outside the schema unions the JSON
 	// decoder finds them, inside them StrictFieldErrors does.
 	const p = "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties."
-	got := strictFields[ext.CustomResourceDefinition](t, typoCRD)
+	got := apitest.StrictFields[ext.CustomResourceDefinition](t, typoCRD)
 	want := []string{
 		`unknown field "` + p + `name.tpye"`,
 		`unknown field "` + p + `labels.additionalProperties.patern"`,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spar-dev/spar/api/apiextensions"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 // validator is what the API server calls on every kind after defaulting.
@@ -336,11 +337,11 @@ func TestCRDValidateUpdateStoredVersions(t *testing.T) {
 // TestValidateTestdata checks the CRDs of testdata. The widget CRD uses
 // uniqueItems, which Kubernetes refuses in CRD schemas.
 func TestValidateTestdata(t *testing.T) {
-	crontab := roundTrip[apiextensions.CustomResourceDefinition](t, readDocs(t, "testdata/crontab-crd.yaml")[0])
+	crontab := apitest.RoundTrip[apiextensions.CustomResourceDefinition](t, apitest.ReadDocs(t, "testdata/crontab-crd.yaml")[0])
 	crontab.Default()
 	expectErrors(t, crontab.Validate())
 
-	widget := roundTrip[apiextensions.CustomResourceDefinition](t, readDocs(t, "testdata/widget-crd.yaml")[0])
+	widget := apitest.RoundTrip[apiextensions.CustomResourceDefinition](t, apitest.ReadDocs(t, "testdata/widget-crd.yaml")[0])
 	widget.Default()
 	expectErrors(t, widget.Validate(),
 		`spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[tags].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic`)

@@ -11,12 +11,13 @@ import (
 	"github.com/spar-dev/spar/api/apps"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 func TestDecodeNginxDeployment(t *testing.T) {
-	d := roundTrip[apps.Deployment](t, readDocs(t, "testdata/nginx-deployment.yaml")[0])
+	d := apitest.RoundTrip[apps.Deployment](t, apitest.ReadDocs(t, "testdata/nginx-deployment.yaml")[0])
 	if *d.Spec.Replicas != 3 || d.Spec.Selector.MatchLabels["app"] != "nginx" {
 		t.Errorf("spec = %+v, want 3 replicas selecting app=nginx", d.Spec)
 	}
@@ -27,7 +28,7 @@ func TestDecodeNginxDeployment(t *testing.T) {
 }
 
 func TestDecodeDeploymentStatus(t *testing.T) {
-	d := roundTrip[apps.Deployment](t, readDocs(t, "testdata/deployment-status.yaml")[0])
+	d := apitest.RoundTrip[apps.Deployment](t, apitest.ReadDocs(t, "testdata/deployment-status.yaml")[0])
 	if got := *d.Spec.Strategy.RollingUpdate.MaxUnavailable; got != meta.FromInt(0) {
 		t.Errorf("maxUnavailable = %v, want 0", got)
 	}
@@ -42,8 +43,8 @@ func TestDecodeDeploymentStatus(t *testing.T) {
 }
 
 func TestDecodeStatefulSet(t *testing.T) {
-	docs := readDocs(t, "testdata/web-statefulset.yaml")
-	web := roundTrip[apps.StatefulSet](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/web-statefulset.yaml")
+	web := apitest.RoundTrip[apps.StatefulSet](t, docs[0])
 	if web.Spec.ServiceName != "nginx" || web.Spec.MinReadySeconds != 10 {
 		t.Errorf("spec = %+v", web.Spec)
 	}
@@ -54,7 +55,7 @@ func TestDecodeStatefulSet(t *testing.T) {
 	if got := vct.Spec.Resources.Requests[core.ResourceStorage]; got.String() != "1Gi" {
 		t.Errorf("storage request = %s, want 1Gi", got.String())
 	}
-	db := roundTrip[apps.StatefulSet](t, docs[1])
+	db := apitest.RoundTrip[apps.StatefulSet](t, docs[1])
 	ru := db.Spec.UpdateStrategy.RollingUpdate
 	if *ru.Partition != 2 || *ru.MaxUnavailable != meta.FromString("40%") {
 		t.Errorf("rollingUpdate = %+v, want partition 2, maxUnavailable 40%%", ru)
@@ -68,7 +69,7 @@ func TestDecodeStatefulSet(t *testing.T) {
 }
 
 func TestControllerRevisionDataIsRaw(t *testing.T) {
-	cr := roundTrip[apps.ControllerRevision](t, readDocs(t, "testdata/replicaset.yaml")[1])
+	cr := apitest.RoundTrip[apps.ControllerRevision](t, apitest.ReadDocs(t, "testdata/replicaset.yaml")[1])
 	want := `{"spec":{"template":{"$patch":"replace","metadata":{"labels":{"app":"nginx"}},"spec":{"containers":[{"image":"registry.k8s.io/nginx-slim:0.24","name":"nginx"}]}}}}`
 	if string(cr.Data) != want || cr.Revision != 2 {
 		t.Errorf("data = %s revision %d, want %s revision 2", cr.Data, cr.Revision, want)
@@ -96,12 +97,12 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := strictFields[apps.Deployment](t, tt.doc); !slices.Contains(got, tt.want) {
+			if got := apitest.StrictFields[apps.Deployment](t, tt.doc); !slices.Contains(got, tt.want) {
 				t.Errorf("strict fields = %q, want %q among them", got, tt.want)
 			}
 		})
 	}
-	got := strictFields[apps.StatefulSet](t, "spec:\n  volumeClaimTemplates:\n  - spec: {acessModes: [ReadWriteOnce]}\n")
+	got := apitest.StrictFields[apps.StatefulSet](t, "spec:\n  volumeClaimTemplates:\n  - spec: {acessModes: [ReadWriteOnce]}\n")
 	if want := `unknown field "spec.volumeClaimTemplates[0].spec.acessModes"`; !slices.Contains(got, want) {
 		t.Errorf("StatefulSet strict fields = %q, want %q among them", got, want)
 	}

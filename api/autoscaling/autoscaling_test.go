@@ -7,6 +7,7 @@ import (
 
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/autoscaling"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func TestScaleRoundTrip(t *testing.T) {
@@ -14,7 +15,7 @@ func TestScaleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := roundTrip[autoscaling.Scale](t, data)
+	s := apitest.RoundTrip[autoscaling.Scale](t, data)
 	if s.Spec.Replicas != 5 || s.Status.Replicas != 3 || s.Status.Selector != "app=nginx" {
 		t.Errorf("scale = %+v / %+v, want spec 5, status 3 app=nginx", s.Spec, s.Status)
 	}
@@ -46,7 +47,7 @@ func TestHPADefaultAndStrict(t *testing.T) {
 	if *h.Spec.MinReplicas != 3 {
 		t.Errorf("minReplicas = %d after Default, want the set 3", *h.Spec.MinReplicas)
 	}
-	got := strictFields[autoscaling.HorizontalPodAutoscaler](t, "spec:\n  scaleTargetRef: {kind: Deployment, name: web}\n  maxReplicas: 3\n  targetCPU: 50\n")
+	got := apitest.StrictFields[autoscaling.HorizontalPodAutoscaler](t, "spec:\n  scaleTargetRef: {kind: Deployment, name: web}\n  maxReplicas: 3\n  targetCPU: 50\n")
 	if want := `unknown field "spec.targetCPU"`; !slices.Contains(got, want) {
 		t.Errorf("strict fields = %q, want %q among them", got, want)
 	}

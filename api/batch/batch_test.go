@@ -9,18 +9,19 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/batch"
 	"github.com/spar-dev/spar/api/core"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 func TestDecodeCronJob(t *testing.T) {
-	docs := readDocs(t, "testdata/cronjob.yaml")
-	hello := roundTrip[batch.CronJob](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/cronjob.yaml")
+	hello := apitest.RoundTrip[batch.CronJob](t, docs[0])
 	c := hello.Spec.JobTemplate.Spec.Template.Spec.Containers[0]
 	if hello.Spec.Schedule != "* * * * *" || c.Command[2] != "date; echo Hello from the Kubernetes cluster" {
 		t.Errorf("schedule %q, command %q", hello.Spec.Schedule, c.Command)
 	}
-	report := roundTrip[batch.CronJob](t, docs[1])
+	report := apitest.RoundTrip[batch.CronJob](t, docs[1])
 	if *report.Spec.TimeZone != "Europe/Paris" || report.Spec.ConcurrencyPolicy != batch.ForbidConcurrent {
 		t.Errorf("spec = %+v", report.Spec)
 	}
@@ -30,8 +31,8 @@ func TestDecodeCronJob(t *testing.T) {
 }
 
 func TestDecodeJobs(t *testing.T) {
-	docs := readDocs(t, "testdata/job.yaml")
-	pfp := roundTrip[batch.Job](t, docs[1]).Spec.PodFailurePolicy
+	docs := apitest.ReadDocs(t, "testdata/job.yaml")
+	pfp := apitest.RoundTrip[batch.Job](t, docs[1]).Spec.PodFailurePolicy
 	want := &batch.PodFailurePolicy{Rules: []batch.PodFailurePolicyRule{
 		{Action: batch.PodFailurePolicyActionFailJob, OnExitCodes: &batch.PodFailurePolicyOnExitCodesRequirement{
 			ContainerName: ptr("main"), Operator: batch.PodFailurePolicyOnExitCodesOpIn, Values: []int32{42}}},
@@ -40,7 +41,7 @@ func TestDecodeJobs(t *testing.T) {
 	if !reflect.DeepEqual(pfp, want) {
 		t.Errorf("podFailurePolicy = %+v, want %+v", pfp, want)
 	}
-	idx := roundTrip[batch.Job](t, docs[2])
+	idx := apitest.RoundTrip[batch.Job](t, docs[2])
 	if *idx.Spec.CompletionMode != batch.IndexedCompletion || *idx.Spec.SuccessPolicy.Rules[0].SucceededIndexes != "0,2-3" {
 		t.Errorf("spec = %+v", idx.Spec)
 	}
@@ -51,7 +52,7 @@ func TestDecodeJobs(t *testing.T) {
 }
 
 func TestStrictDecodingNamesField(t *testing.T) {
-	got := strictFields[batch.CronJob](t, `
+	got := apitest.StrictFields[batch.CronJob](t, `
 spec:
   schedule: "@hourly"
   jobTemplate:

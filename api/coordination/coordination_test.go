@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/spar-dev/spar/api/coordination"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func TestDecodeLease(t *testing.T) {
-	l := roundTrip[coordination.Lease](t, readDocs(t, "testdata/lease.yaml")[0])
+	l := apitest.RoundTrip[coordination.Lease](t, apitest.ReadDocs(t, "testdata/lease.yaml")[0])
 	if got, want := *l.Spec.LeaseDurationSeconds, int32(15); got != want {
 		t.Errorf("leaseDurationSeconds = %d, want %d", got, want)
 	}
@@ -23,7 +24,7 @@ func TestDecodeLease(t *testing.T) {
 }
 
 func TestStrictDecodingNamesField(t *testing.T) {
-	got := strictFields[coordination.Lease](t, "kind: Lease\nspec:\n  holderIdentity: a\n  leaseDurationSecond: 15\n")
+	got := apitest.StrictFields[coordination.Lease](t, "kind: Lease\nspec:\n  holderIdentity: a\n  leaseDurationSecond: 15\n")
 	if want := `unknown field "spec.leaseDurationSecond"`; !slices.Contains(got, want) {
 		t.Errorf("strict fields = %q, want %q among them", got, want)
 	}

@@ -7,13 +7,14 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/discovery"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 func TestDecodeEndpointSlice(t *testing.T) {
-	docs := readDocs(t, "testdata/endpointslice.yaml")
-	s := roundTrip[discovery.EndpointSlice](t, docs[1])
+	docs := apitest.ReadDocs(t, "testdata/endpointslice.yaml")
+	s := apitest.RoundTrip[discovery.EndpointSlice](t, docs[1])
 	if s.AddressType != discovery.AddressTypeIPv6 || len(s.Endpoints) != 2 {
 		t.Fatalf("slice = %+v", s)
 	}
@@ -38,7 +39,7 @@ func TestConditionsWire(t *testing.T) {
 }
 
 func TestStrictDecodingNamesField(t *testing.T) {
-	got := strictFields[discovery.EndpointSlice](t, "addressType: IPv4\nendpoints:\n- addresses: [10.0.0.1]\n  conditions: {redy: true}\nports: []\n")
+	got := apitest.StrictFields[discovery.EndpointSlice](t, "addressType: IPv4\nendpoints:\n- addresses: [10.0.0.1]\n  conditions: {redy: true}\nports: []\n")
 	if want := `unknown field "endpoints[0].conditions.redy"`; !slices.Contains(got, want) {
 		t.Errorf("strict fields = %q, want %q among them", got, want)
 	}

@@ -9,19 +9,20 @@ import (
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/networking"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 func TestDecodeIngress(t *testing.T) {
-	docs := readDocs(t, "testdata/ingress.yaml")
-	minimal := roundTrip[networking.Ingress](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/ingress.yaml")
+	minimal := apitest.RoundTrip[networking.Ingress](t, docs[0])
 	p := minimal.Spec.Rules[0].HTTP.Paths[0]
 	if *minimal.Spec.IngressClassName != "nginx-example" || p.Path != "/testpath" || *p.PathType != networking.PathTypePrefix ||
 		p.Backend.Service.Name != "test" || p.Backend.Service.Port.Number != 80 {
 		t.Errorf("minimal ingress = %s", mustJSON(t, minimal.Spec))
 	}
-	wild := roundTrip[networking.Ingress](t, docs[1])
+	wild := apitest.RoundTrip[networking.Ingress](t, docs[1])
 	r := wild.Spec.Rules[1]
 	if r.Host != "*.foo.com" || r.HTTP.Paths[0].Backend.Service.Port.Name != "http" || *r.HTTP.Paths[1].Backend.Resource.APIGroup != "k8s.example.com" {
 		t.Errorf("wildcard rule = %s", mustJSON(t, r))
@@ -33,7 +34,7 @@ func TestDecodeIngress(t *testing.T) {
 	if lb[0].IP != "203.0.113.10" || lb[0].Ports[0].Protocol != core.ProtocolTCP || *lb[0].Ports[0].Error != "CertificateMissing" || lb[1].Hostname != "lb.example.com" {
 		t.Errorf("status = %s", mustJSON(t, wild.Status))
 	}
-	class := roundTrip[networking.IngressClass](t, docs[2])
+	class := apitest.RoundTrip[networking.IngressClass](t, docs[2])
 	if class.Spec.Controller != "example.com/ingress-controller" || *class.Spec.Parameters.Scope != networking.IngressClassParametersReferenceScopeNamespace {
 		t.Errorf("ingress class = %s", mustJSON(t, class.Spec))
 	}
@@ -51,7 +52,7 @@ func TestIngressRuleInline(t *testing.T) {
 }
 
 func TestStrictDecodingNamesField(t *testing.T) {
-	got := strictFields[networking.Ingress](t, `
+	got := apitest.StrictFields[networking.Ingress](t, `
 spec:
   rules:
   - host: a.example.com

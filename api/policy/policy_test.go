@@ -8,15 +8,16 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/policy"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func TestDecodePDB(t *testing.T) {
-	docs := readDocs(t, "testdata/pdb.yaml")
-	zk := roundTrip[policy.PodDisruptionBudget](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/pdb.yaml")
+	zk := apitest.RoundTrip[policy.PodDisruptionBudget](t, docs[0])
 	if got := zk.Spec.MinAvailable; got == nil || *got != meta.FromInt(2) {
 		t.Errorf("minAvailable = %v, want 2", got)
 	}
-	web := roundTrip[policy.PodDisruptionBudget](t, docs[1])
+	web := apitest.RoundTrip[policy.PodDisruptionBudget](t, docs[1])
 	if got := web.Spec.MaxUnavailable; got == nil || *got != meta.FromString("25%") {
 		t.Errorf("maxUnavailable = %v, want 25%%", got)
 	}
@@ -52,21 +53,21 @@ func TestEviction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := roundTrip[policy.Eviction](t, data)
+	ev := apitest.RoundTrip[policy.Eviction](t, data)
 	if ev.Name != "web-7d4b9c-x2x9k" || ev.DeleteOptions == nil || *ev.DeleteOptions.GracePeriodSeconds != 30 {
 		t.Errorf("eviction = %+v, want pod web-7d4b9c-x2x9k with a 30s grace period", ev)
 	}
 	if _, ok := api.ResourceFor[policy.Eviction](api.Default); ok {
 		t.Error("Eviction is registered as a resource; it is only the body of pods/eviction")
 	}
-	got := strictFields[policy.Eviction](t, `{"metadata":{"name":"p"},"deleteOptions":{"gracePeriod":30}}`)
+	got := apitest.StrictFields[policy.Eviction](t, `{"metadata":{"name":"p"},"deleteOptions":{"gracePeriod":30}}`)
 	if want := `unknown field "deleteOptions.gracePeriod"`; !slices.Contains(got, want) {
 		t.Errorf("strict fields = %q, want %q among them", got, want)
 	}
 }
 
 func TestStrictDecodingNamesField(t *testing.T) {
-	got := strictFields[policy.PodDisruptionBudget](t, "spec:\n  minAvailable: 1\n  selector:\n    matchLabel: {app: web}\n")
+	got := apitest.StrictFields[policy.PodDisruptionBudget](t, "spec:\n  minAvailable: 1\n  selector:\n    matchLabel: {app: web}\n")
 	if want := `unknown field "spec.selector.matchLabel"`; !slices.Contains(got, want) {
 		t.Errorf("strict fields = %q, want %q among them", got, want)
 	}

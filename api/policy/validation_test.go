@@ -10,6 +10,7 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/policy"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 // validator is what the API server calls on every kind after defaulting.
@@ -111,9 +112,9 @@ func TestValidateTestdata(t *testing.T) {
 		t.Fatalf("no testdata: %v", err)
 	}
 	for _, f := range files {
-		for i, doc := range readDocs(t, f) {
+		for i, doc := range apitest.ReadDocs(t, f) {
 			t.Run(fmt.Sprintf("%s#%d", filepath.Base(f), i), func(t *testing.T) {
-				obj := roundTripKind(t, doc)
+				obj := apitest.RoundTripKind(t, doc)
 				if d, ok := obj.(interface{ Default() }); ok {
 					d.Default()
 				}

@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/spar-dev/spar/api/rbac"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func TestDecodeRoleAndBinding(t *testing.T) {
-	docs := readDocs(t, "testdata/role-binding.yaml")
-	role := roundTrip[rbac.Role](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/role-binding.yaml")
+	role := apitest.RoundTrip[rbac.Role](t, docs[0])
 	want := []rbac.PolicyRule{
 		{APIGroups: []string{""}, Resources: []string{"pods", "pods/log"}, Verbs: []string{"get", "watch", "list"}},
 		{APIGroups: []string{"apps"}, Resources: []string{"deployments"}, ResourceNames: []string{"web"}, Verbs: []string{"get", "update", "patch"}},
@@ -18,7 +19,7 @@ func TestDecodeRoleAndBinding(t *testing.T) {
 	if !reflect.DeepEqual(role.Rules, want) {
 		t.Errorf("rules = %+v, want %+v", role.Rules, want)
 	}
-	rb := roundTrip[rbac.RoleBinding](t, docs[1])
+	rb := apitest.RoundTrip[rbac.RoleBinding](t, docs[1])
 	if got, want := rb.RoleRef, (rbac.RoleRef{APIGroup: rbac.GroupName, Kind: "Role", Name: "pod-reader"}); got != want {
 		t.Errorf("roleRef = %+v, want %+v", got, want)
 	}
@@ -41,7 +42,7 @@ func TestStrictDecodingNamesField(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := strictFields[rbac.RoleBinding](t, tt.doc)
+			got := apitest.StrictFields[rbac.RoleBinding](t, tt.doc)
 			if !slices.Contains(got, tt.want) {
 				t.Errorf("strict fields = %q, want %q among them", got, tt.want)
 			}

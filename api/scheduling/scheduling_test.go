@@ -7,15 +7,16 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/scheduling"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func TestDecodePriorityClass(t *testing.T) {
-	docs := readDocs(t, "testdata/priorityclass.yaml")
-	np := roundTrip[scheduling.PriorityClass](t, docs[1])
+	docs := apitest.ReadDocs(t, "testdata/priorityclass.yaml")
+	np := apitest.RoundTrip[scheduling.PriorityClass](t, docs[1])
 	if np.Value != 1000000 || *np.PreemptionPolicy != core.PreemptNever {
 		t.Errorf("class = %+v", np)
 	}
-	def := roundTrip[scheduling.PriorityClass](t, docs[2])
+	def := apitest.RoundTrip[scheduling.PriorityClass](t, docs[2])
 	if def.Value != -10 || !def.GlobalDefault {
 		t.Errorf("class = %+v, want value -10, globalDefault", def)
 	}
@@ -33,7 +34,7 @@ func TestValueAlwaysSent(t *testing.T) {
 }
 
 func TestStrictDecodingNamesField(t *testing.T) {
-	got := strictFields[scheduling.PriorityClass](t, "value: 10\npreemptionPolicy: Never\nglobalDefualt: true\n")
+	got := apitest.StrictFields[scheduling.PriorityClass](t, "value: 10\npreemptionPolicy: Never\nglobalDefualt: true\n")
 	if want := `unknown field "globalDefualt"`; !slices.Contains(got, want) {
 		t.Errorf("strict fields = %q, want %q among them", got, want)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/scheduling"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 // validator is what the API server calls on every kind after defaulting.
@@ -99,9 +100,9 @@ func TestValidateTestdata(t *testing.T) {
 		t.Fatalf("no testdata: %v", err)
 	}
 	for _, f := range files {
-		for i, doc := range readDocs(t, f) {
+		for i, doc := range apitest.ReadDocs(t, f) {
 			t.Run(fmt.Sprintf("%s#%d", filepath.Base(f), i), func(t *testing.T) {
-				obj := roundTripKind(t, doc)
+				obj := apitest.RoundTripKind(t, doc)
 				if d, ok := obj.(interface{ Default() }); ok {
 					d.Default()
 				}

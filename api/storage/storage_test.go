@@ -8,17 +8,18 @@ import (
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/storage"
+	"github.com/spar-dev/spar/internal/apitest"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 func TestDecodeStorageClasses(t *testing.T) {
-	docs := readDocs(t, "testdata/storageclass.yaml")
-	std := roundTrip[storage.StorageClass](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/storageclass.yaml")
+	std := apitest.RoundTrip[storage.StorageClass](t, docs[0])
 	if *std.ReclaimPolicy != core.PersistentVolumeReclaimRetain || !*std.AllowVolumeExpansion || std.Parameters["type"] != "gp2" {
 		t.Errorf("standard = %s", mustJSON(t, std))
 	}
-	regional := roundTrip[storage.StorageClass](t, docs[2])
+	regional := apitest.RoundTrip[storage.StorageClass](t, docs[2])
 	req := regional.AllowedTopologies[0].MatchLabelExpressions[0]
 	if req.Key != "topology.kubernetes.io/zone" || !slices.Equal(req.Values, []string{"us-central-1a", "us-central-1b"}) {
 		t.Errorf("allowedTopologies = %s", mustJSON(t, regional.AllowedTopologies))
@@ -26,19 +27,19 @@ func TestDecodeStorageClasses(t *testing.T) {
 }
 
 func TestDecodeCSI(t *testing.T) {
-	docs := readDocs(t, "testdata/csi.yaml")
-	d := roundTrip[storage.CSIDriver](t, docs[0])
+	docs := apitest.ReadDocs(t, "testdata/csi.yaml")
+	d := apitest.RoundTrip[storage.CSIDriver](t, docs[0])
 	if *d.Spec.FSGroupPolicy != storage.FileFSGroupPolicy || len(d.Spec.TokenRequests) != 2 || *d.Spec.TokenRequests[1].ExpirationSeconds != 3600 {
 		t.Errorf("driver = %s", mustJSON(t, d.Spec))
 	}
-	va := roundTrip[storage.VolumeAttachment](t, docs[1])
+	va := apitest.RoundTrip[storage.VolumeAttachment](t, docs[1])
 	if !va.Status.Attached || *va.Status.DetachError.ErrorCode != 9 || *va.Spec.Source.PersistentVolumeName == "" {
 		t.Errorf("attachment = %s", mustJSON(t, va))
 	}
 }
 
 func TestStrictDecodingNamesField(t *testing.T) {
-	got := strictFields[storage.StorageClass](t, "provisioner: x\nallowedTopologies:\n- matchLabelExpression: []\nvolumeBindigMode: Immediate\n")
+	got := apitest.StrictFields[storage.StorageClass](t, "provisioner: x\nallowedTopologies:\n- matchLabelExpression: []\nvolumeBindigMode: Immediate\n")
 	for _, want := range []string{`unknown field "allowedTopologies[0].matchLabelExpression"`, `unknown field "volumeBindigMode"`} {
 		if !slices.Contains(got, want) {
 			t.Errorf("strict fields = %q, want %q among them", got, want)
