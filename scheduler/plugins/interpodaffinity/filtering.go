@@ -126,7 +126,7 @@ func (pl *InterPodAffinity) PreFilter(ctx context.Context, state *scheduler.Cycl
 // workload share.
 func (pl *InterPodAffinity) existingAntiAffinityCounts(ctx context.Context, s *preFilterState, nodes []*scheduler.NodeInfo) topologyCounts {
 	key := "existing\x00" + s.pod.Pod.Namespace + "\x00" + labels.Set(s.pod.Pod.Labels).String() + "\x00" + labels.Set(s.nsLabels).String()
-	keys := pl.existing.values(ctx, pl.h.Parallelizer(), key, nodes, func(n *scheduler.NodeInfo) []string {
+	keys := pl.existing.Values(ctx, pl.h.Parallelizer(), key, nodes, func(n *scheduler.NodeInfo) []string {
 		var out []string
 		for _, p := range n.PodsWithRequiredAntiAffinity {
 			for j := range p.RequiredAntiAffinity {
@@ -185,12 +185,12 @@ func (pl *InterPodAffinity) perNode(ctx context.Context, kind string, terms []sc
 		pl.h.Parallelizer().Until(ctx, len(nodes), func(i int) { out[i] = compute(nodes[i]) })
 		return out
 	}
-	return pl.counts.values(ctx, pl.h.Parallelizer(), key, nodes, compute)
+	return pl.counts.Values(ctx, pl.h.Parallelizer(), key, nodes, compute)
 }
 
 // addByDomain adds each node's count to its domain of key.
 func (pl *InterPodAffinity) addByDomain(ctx context.Context, m topologyCounts, key string, nodes []*scheduler.NodeInfo, counts []int32) {
-	ids, names := pl.domains.of(ctx, pl.h.Parallelizer(), key, nodes)
+	ids, names := pl.domains.Of(ctx, pl.h.Parallelizer(), key, nodes)
 	var perDomain []int64
 	for i, c := range counts {
 		if c == 0 || ids[i] < 0 {

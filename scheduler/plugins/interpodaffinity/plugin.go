@@ -8,6 +8,7 @@ import (
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/scheduler"
+	"github.com/spar-dev/spar/scheduler/plugins/internal/nodememo"
 )
 
 // Name is the plugin's name in the registry and in profiles.
@@ -41,13 +42,13 @@ type InterPodAffinity struct {
 	hardWeight         int32
 	ignoreExistingPref bool
 
-	// Per-node results remembered across cycles (see nodeMemo): pods
+	// Per-node results remembered across cycles (see nodememo.Memo): pods
 	// matching the incoming pod's terms, existing pods' anti-affinity
 	// towards it, score contributions, and nodes' topology domains.
-	counts   *nodeMemo[int32]
-	existing *nodeMemo[[]string]
-	scores   *nodeMemo[[]weight]
-	domains  *domains
+	counts   *nodememo.Memo[int32]
+	existing *nodememo.Memo[[]string]
+	scores   *nodememo.Memo[[]weight]
+	domains  *nodememo.Domains
 }
 
 var (
@@ -75,7 +76,7 @@ func New(args json.RawMessage, h scheduler.Handle) (scheduler.Plugin, error) {
 		return nil, fmt.Errorf("%s args: hardPodAffinityWeight: Invalid value: %d: not in valid range [0-100]", Name, w)
 	}
 	return &InterPodAffinity{h: h, hardWeight: w, ignoreExistingPref: a.IgnorePreferredTermsOfExistingPods,
-		counts: newNodeMemo[int32](64), existing: newNodeMemo[[]string](16), scores: newNodeMemo[[]weight](16), domains: newDomains()}, nil
+		counts: nodememo.New[int32](64), existing: nodememo.New[[]string](16), scores: nodememo.New[[]weight](16), domains: nodememo.NewDomains()}, nil
 }
 
 // Name implements scheduler.Plugin.

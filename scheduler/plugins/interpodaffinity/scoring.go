@@ -112,7 +112,7 @@ func (pl *InterPodAffinity) PreScore(ctx context.Context, state *scheduler.Cycle
 	}
 	var contributions [][]weight
 	if key, ok := pl.scoreKey(pod, nsLabels, hasPreferred); ok {
-		contributions = pl.scores.values(ctx, pl.h.Parallelizer(), key, all, compute)
+		contributions = pl.scores.Values(ctx, pl.h.Parallelizer(), key, all, compute)
 	} else {
 		contributions = make([][]weight, len(all))
 		pl.h.Parallelizer().Until(ctx, len(all), func(i int) { contributions[i] = compute(all[i]) })

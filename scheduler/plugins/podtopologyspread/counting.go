@@ -18,7 +18,7 @@ func (pl *PodTopologySpread) count(ctx context.Context, pod *core.Pod, cs []cons
 	ids := make([][]int32, len(cs))
 	names := make([][]string, len(cs))
 	for j := range cs {
-		ids[j], names[j] = pl.domains.of(ctx, par, cs[j].topologyKey, nodes)
+		ids[j], names[j] = pl.domains.Of(ctx, par, cs[j].topologyKey, nodes)
 	}
 	hasAll := func(i int) bool {
 		for j := range ids {
@@ -67,7 +67,7 @@ func countsKey(pod *core.Pod, c *constraint) string {
 
 // nodeCounts returns the pods matching c on each node.
 func (pl *PodTopologySpread) nodeCounts(ctx context.Context, pod *core.Pod, c *constraint, nodes []*scheduler.NodeInfo) []int32 {
-	return pl.counts.values(ctx, pl.h.Parallelizer(), countsKey(pod, c), nodes, func(n *scheduler.NodeInfo) int32 {
+	return pl.counts.Values(ctx, pl.h.Parallelizer(), countsKey(pod, c), nodes, func(n *scheduler.NodeInfo) int32 {
 		return int32(countMatching(n.Pods, c.selector, pod.Namespace))
 	})
 }
@@ -75,7 +75,7 @@ func (pl *PodTopologySpread) nodeCounts(ctx context.Context, pod *core.Pod, c *c
 // nodeCount returns the pods matching c (whose countsKey is key) on one
 // node, remembered or not.
 func (pl *PodTopologySpread) nodeCount(key string, pod *core.Pod, c *constraint, n *scheduler.NodeInfo) int {
-	if v, ok := pl.counts.lookup(key, n.Generation); ok {
+	if v, ok := pl.counts.Lookup(key, n.Generation); ok {
 		return int(v)
 	}
 	return countMatching(n.Pods, c.selector, pod.Namespace)

@@ -11,6 +11,7 @@ import (
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/controller"
 	"github.com/spar-dev/spar/scheduler"
+	"github.com/spar-dev/spar/scheduler/plugins/internal/nodememo"
 )
 
 // Name is the plugin's name in the registry and in profiles.
@@ -75,8 +76,8 @@ type PodTopologySpread struct {
 
 	// counts remembers matching pods per node by namespace and selector;
 	// domains, nodes' topology domains by key.
-	counts  *nodeMemo[int32]
-	domains *domains
+	counts  *nodememo.Memo[int32]
+	domains *nodememo.Domains
 }
 
 var (
@@ -103,7 +104,7 @@ func New(args json.RawMessage, h scheduler.Handle) (scheduler.Plugin, error) {
 	if err := a.validate(); err != nil {
 		return nil, fmt.Errorf("%s args: %w", Name, err)
 	}
-	pl := &PodTopologySpread{h: h, defaultConstraints: a.DefaultConstraints, counts: newNodeMemo[int32](64), domains: newDomains()}
+	pl := &PodTopologySpread{h: h, defaultConstraints: a.DefaultConstraints, counts: nodememo.New[int32](64), domains: nodememo.NewDomains()}
 	if a.DefaultingType == "" || a.DefaultingType == SystemDefaulting {
 		pl.defaultConstraints = SystemDefaultConstraints
 		pl.systemDefaulted = true

@@ -1,4 +1,7 @@
-package podtopologyspread
+// Package nodememo remembers per-node values across scheduling cycles,
+// keyed by NodeInfo generation: what InterPodAffinity and PodTopologySpread
+// compute over every node for every pod.
+package nodememo
 
 import (
 	"context"
@@ -7,7 +10,7 @@ import (
 	"github.com/spar-dev/spar/scheduler"
 )
 
-// nodeMemo remembers, per key, a value computed from each node, and
+// Memo remembers, per key, a value computed from each node, and
 // recomputes it only for nodes that changed. It relies on the cache's
 // generations: every change to a node or its pods gives the node a new
 // NodeInfo.Generation, unique across nodes, so a generation names one
@@ -15,12 +18,13 @@ import (
 // than by the cache, is never remembered.) The memo holds values only, and
 // forgets old generations once they pile up.
 //
-// PreFilter and PreScore count matching pods over every node of the
-// cluster for every pod; consecutive pods of one workload share their
-// selectors, and between two of them only a few nodes change. Reading the
+// The affinity and spread plugins' PreFilter and PreScore match terms or
+// count pods over every node of the cluster for every pod; consecutive pods
+// of one workload share their terms and selectors, and between two of them
+// only a few nodes change. Reading the
 // labels of every pod costs a few cache misses each (ten thousand pods:
 // about ten milliseconds); the memo makes it a pointer lookup per node.
-type nodeMemo[V any] struct {
+type Memo[V any] struct {
 	mu      sync.RWMutex
 	max     int
 	tick    uint64
@@ -32,13 +36,15 @@ type memoEntry[V any] struct {
 	used uint64
 }
 
-func newNodeMemo[V any](maxKeys int) *nodeMemo[V] {
-	return &nodeMemo[V]{max: maxKeys, entries: map[string]*memoEntry[V]{}}
+// New returns a memo that keeps at most maxKeys keys, forgetting the least
+// recently used.
+func New[V any](maxKeys int) *Memo[V] {
+	return &Memo[V]{max: maxKeys, entries: map[string]*memoEntry[V]{}}
 }
 
-// values returns compute(n) for every node, aligned with nodes, computing
+// Values returns compute(n) for every node, aligned with nodes, computing
 // in parallel only what the memo does not hold for key.
-func (m *nodeMemo[V]) values(ctx context.Context, p scheduler.Parallelizer, key string, nodes []*scheduler.NodeInfo, compute func(*scheduler.NodeInfo) V) []V {
+func (m *Memo[V]) Values(ctx context.Context, p scheduler.Parallelizer, key string, nodes []*scheduler.NodeInfo, compute func(*scheduler.NodeInfo) V) []V {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e := m.entries[key]
@@ -90,8 +96,8 @@ func (m *nodeMemo[V]) values(ctx context.Context, p scheduler.Parallelizer, key 
 	return out
 }
 
-// lookup returns the value remembered under key for a node generation.
-func (m *nodeMemo[V]) lookup(key string, gen int64) (V, bool) {
+// Lookup returns the value remembered under key for a node generation.
+func (m *Memo[V]) Lookup(key string, gen int64) (V, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if e := m.entries[key]; e != nil && gen != 0 {
@@ -102,7 +108,7 @@ func (m *nodeMemo[V]) lookup(key string, gen int64) (V, bool) {
 	return zero, false
 }
 
-func (m *nodeMemo[V]) evictLocked() {
+func (m *Memo[V]) evictLocked() {
 	var oldest string
 	var used uint64
 	for k, e := range m.entries {
@@ -113,24 +119,25 @@ func (m *nodeMemo[V]) evictLocked() {
 	delete(m.entries, oldest)
 }
 
-// domains gives nodes' topology domains as small integers, so that
+// Domains gives nodes' topology domains as small integers, so that
 // counting per domain indexes a slice instead of hashing label values.
-type domains struct {
-	memo *nodeMemo[int32]
+type Domains struct {
+	memo *Memo[int32]
 	mu   sync.Mutex
 	// per topology key: the values seen, and their ids.
 	names map[string][]string
 	ids   map[string]map[string]int32
 }
 
-func newDomains() *domains {
-	return &domains{memo: newNodeMemo[int32](16), names: map[string][]string{}, ids: map[string]map[string]int32{}}
+// NewDomains returns an empty Domains.
+func NewDomains() *Domains {
+	return &Domains{memo: New[int32](16), names: map[string][]string{}, ids: map[string]map[string]int32{}}
 }
 
-// of returns the domain id of each node for key (-1 for nodes without the
+// Of returns the domain id of each node for key (-1 for nodes without the
 // label) and the values by id.
-func (d *domains) of(ctx context.Context, p scheduler.Parallelizer, key string, nodes []*scheduler.NodeInfo) ([]int32, []string) {
-	ids := d.memo.values(ctx, p, key, nodes, func(n *scheduler.NodeInfo) int32 {
+func (d *Domains) Of(ctx context.Context, p scheduler.Parallelizer, key string, nodes []*scheduler.NodeInfo) ([]int32, []string) {
+	ids := d.memo.Values(ctx, p, key, nodes, func(n *scheduler.NodeInfo) int32 {
 		v, ok := n.Labels()[key]
 		if !ok {
 			return -1
@@ -142,7 +149,7 @@ func (d *domains) of(ctx context.Context, p scheduler.Parallelizer, key string, 
 	return ids, d.names[key]
 }
 
-func (d *domains) id(key, v string) int32 {
+func (d *Domains) id(key, v string) int32 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	m := d.ids[key]
