@@ -18,21 +18,8 @@ import (
 
 	"github.com/spar-dev/spar/api"
 	"github.com/spar-dev/spar/apiserver/openapi"
+	"github.com/spar-dev/spar/internal/testenv"
 )
-
-// kubectl returns the path of the kubectl binary, skipping the test when
-// there is none (failing it under CI).
-func kubectl(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("kubectl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("kubectl is not on PATH: %v", err)
-		}
-		t.Skip("kubectl is not on PATH; install kubectl 1.32 to run this test")
-	}
-	return path
-}
 
 // discovery serves the legacy discovery documents (/api, /apis and one
 // resource list per group-version) for resources: all kubectl explain reads
@@ -96,7 +83,7 @@ func discovery(resources []*api.Resource) http.Handler {
 // runs kubectl against it.
 func cluster(t *testing.T, b *openapi.Builder, resources []*api.Resource, extra http.Handler) func(args ...string) ([]byte, error) {
 	t.Helper()
-	bin := kubectl(t)
+	bin := testenv.Kubectl(t, "")
 	mux := http.NewServeMux()
 	mux.Handle("/openapi/v3", b.Handler())
 	mux.Handle("/openapi/v3/", b.Handler())

@@ -19,6 +19,7 @@ import (
 
 	"github.com/spar-dev/spar/api/apps"
 	"github.com/spar-dev/spar/apiserver/patch"
+	"github.com/spar-dev/spar/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/kubectl from what the real kubectl sends")
@@ -246,13 +247,7 @@ func golden(t *testing.T, name string) []byte {
 // that kubectl sends exactly the recorded patches and gets the intended
 // objects.
 func TestKubectlApply(t *testing.T) {
-	kubectl, err := exec.LookPath("kubectl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("kubectl is not on PATH")
-		}
-		t.Skip("kubectl is not on PATH: install kubectl 1.32 to run the real client against this package")
-	}
+	kubectl := testenv.Kubectl(t, "")
 	srv := newApplyServer()
 	ts := httptest.NewServer(srv)
 	defer ts.Close()

@@ -18,21 +18,8 @@ import (
 
 	"github.com/spar-dev/spar/api/core"
 	"github.com/spar-dev/spar/api/meta"
+	"github.com/spar-dev/spar/internal/testenv"
 )
-
-// kubectlPath returns the kubectl binary, or skips the test (fails it when
-// CI=true) when there is none.
-func kubectlPath(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("kubectl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("kubectl is not on PATH; CI=true requires it: %v", err)
-		}
-		t.Skip("skipping: kubectl is not on PATH (install kubectl 1.32 to run this test)")
-	}
-	return path
-}
 
 // tableServer is the smallest API server kubectl get pods works against:
 // legacy discovery for the core group and a pods list that answers Table
@@ -89,7 +76,7 @@ func (s *tableServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestKubectlGetPrintsServerTable(t *testing.T) {
-	kubectl := kubectlPath(t)
+	kubectl := testenv.Kubectl(t, "")
 	// Ages between 10m and 3h print as whole minutes, so they read the same
 	// however long kubectl takes to start.
 	created := meta.NewTime(time.Now().Add(-30*time.Minute - 30*time.Second))
