@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/spar-dev/spar/api/labels"
 	"github.com/spar-dev/spar/api/meta"
 )
 
@@ -163,6 +164,31 @@ func Owner[T any, PT Object[T]](group, kind string) MapFunc[T] {
 			return nil
 		}
 		return []Request{{Namespace: om.Namespace, Name: ref.Name}}
+	}
+}
+
+// OwnerOrAdopter maps an object to its controlling owner of the given group
+// and kind, as Owner does; an object with no controller at all (an orphan)
+// maps to every owner in its namespace whose selector matches its labels,
+// since one of them may adopt it. owners must have the NamespaceIndex
+// (IndexByNamespace); an empty or invalid selector matches nothing.
+func OwnerOrAdopter[T any, PT Object[T], O any, PO Object[O]](group, kind string, owners *Informer[O, PO], selector func(*O) *meta.LabelSelector) MapFunc[T] {
+	owner := Owner[T, PT](group, kind)
+	return func(obj *T) []Request {
+		om := PT(obj).GetObjectMeta()
+		if meta.ControllerOf(om) != nil {
+			return owner(obj)
+		}
+		var reqs []Request
+		set := labels.Set(om.Labels)
+		for _, o := range owners.ByIndex(NamespaceIndex, om.Namespace) {
+			sel, err := labels.FromLabelSelector(selector(o))
+			if err != nil || sel.Empty() || !sel.Matches(set) {
+				continue
+			}
+			reqs = append(reqs, RequestFor(PO(o)))
+		}
+		return reqs
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spar-dev/spar/api/apps"
 	"github.com/spar-dev/spar/api/core"
-	"github.com/spar-dev/spar/api/labels"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/client"
 	"github.com/spar-dev/spar/controller"
@@ -50,7 +49,10 @@ func Add(m *controller.Manager, opts *Options) error {
 
 	c := controller.New("deployment", r, &controller.Options{Workers: o.Workers})
 	controller.Watch(c, r.dInf, controller.Self[apps.Deployment]())
-	controller.Watch(c, r.rsInf, r.replicaSetRequests)
+	// A ReplicaSet maps to its Deployment, or if orphaned to every
+	// Deployment whose selector matches it (one may adopt it).
+	controller.Watch(c, r.rsInf, controller.OwnerOrAdopter[apps.ReplicaSet](apps.GroupName, "Deployment", r.dInf,
+		func(d *apps.Deployment) *meta.LabelSelector { return d.Spec.Selector }))
 	controller.Watch(c, r.podInf, r.podRequests)
 	m.Add(c)
 	return nil
@@ -69,27 +71,6 @@ type reconciler struct {
 func isRef(ref *meta.OwnerReference, kind string) bool {
 	g, _ := meta.SplitAPIVersion(ref.APIVersion)
 	return ref.Kind == kind && g == apps.GroupName
-}
-
-// replicaSetRequests maps a ReplicaSet to its Deployment, or for an orphan
-// to every Deployment whose selector matches it (one may adopt it).
-func (r *reconciler) replicaSetRequests(rs *apps.ReplicaSet) []controller.Request {
-	if ref := meta.ControllerOf(&rs.ObjectMeta); ref != nil {
-		if !isRef(ref, "Deployment") {
-			return nil
-		}
-		return []controller.Request{{Namespace: rs.Namespace, Name: ref.Name}}
-	}
-	var reqs []controller.Request
-	set := labels.Set(rs.Labels)
-	for _, d := range r.dInf.ByIndex(controller.NamespaceIndex, rs.Namespace) {
-		sel, err := labels.FromLabelSelector(d.Spec.Selector)
-		if err != nil || sel.Empty() || !sel.Matches(set) {
-			continue
-		}
-		reqs = append(reqs, controller.RequestFor(d))
-	}
-	return reqs
 }
 
 // podRequests maps a pod to the Recreate Deployment that owns it through a

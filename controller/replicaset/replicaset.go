@@ -91,7 +91,10 @@ func Add(m *controller.Manager, opts *Options) error {
 		DeleteFunc: func(rs *apps.ReplicaSet) { r.exp.Delete(controller.Key(rs)) },
 	})
 	controller.Watch(c, r.rsInf, controller.Self[apps.ReplicaSet]())
-	controller.Watch(c, r.podInf, r.podRequests)
+	// A pod maps to its ReplicaSet, or if orphaned to every ReplicaSet whose
+	// selector matches it (one may adopt it).
+	controller.Watch(c, r.podInf, controller.OwnerOrAdopter[core.Pod](apps.GroupName, "ReplicaSet", r.rsInf,
+		func(rs *apps.ReplicaSet) *meta.LabelSelector { return rs.Spec.Selector }))
 	m.Add(c)
 	return nil
 }
@@ -134,28 +137,6 @@ func (r *reconciler) podGone(pod *core.Pod) {
 	if rs := r.owner(pod); rs != nil {
 		r.exp.DeletionObserved(controller.Key(rs), controller.Key(pod))
 	}
-}
-
-// podRequests maps a pod to the ReplicaSets that care: its controller, or
-// for an orphan every ReplicaSet whose selector matches it (one of them
-// may adopt it).
-func (r *reconciler) podRequests(pod *core.Pod) []controller.Request {
-	if ref := meta.ControllerOf(&pod.ObjectMeta); ref != nil {
-		if !isReplicaSetRef(ref) {
-			return nil
-		}
-		return []controller.Request{{Namespace: pod.Namespace, Name: ref.Name}}
-	}
-	var reqs []controller.Request
-	set := labels.Set(pod.Labels)
-	for _, rs := range r.rsInf.ByIndex(controller.NamespaceIndex, pod.Namespace) {
-		sel, err := labels.FromLabelSelector(rs.Spec.Selector)
-		if err != nil || sel.Empty() || !sel.Matches(set) {
-			continue
-		}
-		reqs = append(reqs, controller.RequestFor(rs))
-	}
-	return reqs
 }
 
 // Reconcile syncs one ReplicaSet: it claims the pods its selector matches,
