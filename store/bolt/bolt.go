@@ -45,7 +45,7 @@ type Options struct {
 
 	// MaxBatchDelay is the longest the committer waits for more writes
 	// once a batch has its first one. Default 0: no fixed wait. The
-	// committer still lingers, at most 2ms and a quarter of the last
+	// committer still lingers, at most 2ms and four times the last
 	// commit's duration, for the writers the previous commit released, so
 	// that batches grow with the number of writers; a lone writer never
 	// waits.
