@@ -31,7 +31,18 @@ func (e *StrictError) Error() string {
 // case-sensitive, numbers in untyped maps stay int64 where they are integers,
 // and unknown or duplicate fields yield a *StrictError after v is filled in.
 // Syntax and type errors are returned as plain errors and leave v undefined.
+//
+// A document that decodes cleanly into a zero value of a type without
+// interface-typed fields takes a faster decoder (encoding/json/v2, see
+// decodeFast); anything else, errors included, is decoded as Kubernetes
+// decodes it, so the results and messages are the same either way.
 func DecodeStrict(data []byte, v any) error {
+	if decodeFast(data, v) {
+		if se := nestedErrors(v); se != nil {
+			return se
+		}
+		return nil
+	}
 	strict, err := kjson.UnmarshalStrict(data, v, kjson.DisallowDuplicateFields, kjson.DisallowUnknownFields)
 	if err != nil {
 		return fmt.Errorf("decoding JSON: %w", err)
@@ -40,13 +51,23 @@ func DecodeStrict(data []byte, v any) error {
 	for _, e := range strict {
 		fields = append(fields, e.Error())
 	}
-	// Types with custom decoders (a CRD schema's schema-or-bool fields) find
-	// their own unknown fields; the JSON decoder cannot see inside them.
-	if n, ok := v.(nestedStrictErrors); ok {
-		fields = append(fields, n.StrictFieldErrors()...)
+	if err := nestedErrors(v); err != nil {
+		fields = append(fields, err.Fields...)
 	}
 	if len(fields) > 0 {
 		return &StrictError{Fields: fields}
+	}
+	return nil
+}
+
+// nestedErrors returns the unknown and duplicate fields that types with
+// custom decoders (a CRD schema's schema-or-bool fields) found themselves:
+// the JSON decoder cannot see inside them.
+func nestedErrors(v any) *StrictError {
+	if n, ok := v.(nestedStrictErrors); ok {
+		if fields := n.StrictFieldErrors(); len(fields) > 0 {
+			return &StrictError{Fields: fields}
+		}
 	}
 	return nil
 }
