@@ -51,8 +51,8 @@ type Config struct {
 	// left out of the cache, as a corrupt object would be.
 	Decode func(kv store.KV) (meta.Object, error)
 	// Fields returns the object's selectable fields other than
-	// metadata.name and metadata.namespace, which the cache always adds.
-	// Default: none.
+	// metadata.name and metadata.namespace, which the cache always adds,
+	// in a new map that the cache keeps. Default: none.
 	Fields func(meta.Object) fields.Set
 	// IndexFields are fields (returned by Fields) that watchers and lists
 	// select on by exact value, such as "spec.nodeName" for pods. A watcher
@@ -360,11 +360,9 @@ func (c *Cache) newEntry(kv store.KV) *entry {
 		return nil
 	}
 	om := obj.GetObjectMeta()
-	fs := fields.Set{"metadata.name": om.Name, "metadata.namespace": om.Namespace}
+	fs := entryFields{name: om.Name, ns: om.Namespace}
 	if c.cfg.Fields != nil {
-		for k, v := range c.cfg.Fields(obj) {
-			fs[k] = v
-		}
+		fs.more = c.cfg.Fields(obj)
 	}
 	return &entry{key: kv.Key, obj: obj, rev: kv.ModRevision, ns: om.Namespace, labels: labels.Set(om.Labels), fields: fs}
 }
@@ -458,7 +456,7 @@ func (c *Cache) appendLocked(r *record, touched map[*eventLog]struct{}) {
 			c.appendSubLocked(l, r, touched)
 		}
 		for _, f := range c.cfg.IndexFields {
-			if l := c.subs[subKey{f, e.fields[f]}]; l != nil {
+			if l := c.subs[subKey{f, e.fields.Get(f)}]; l != nil {
 				c.appendSubLocked(l, r, touched)
 			}
 		}
@@ -476,7 +474,7 @@ func (c *Cache) appendSubLocked(l *eventLog, r *record, touched map[*eventLog]st
 
 func (c *Cache) indexAddLocked(e *entry) {
 	for f, idx := range c.indexes {
-		v := e.fields[f]
+		v := e.fields.Get(f)
 		m := idx[v]
 		if m == nil {
 			m = map[string]*entry{}
@@ -488,7 +486,7 @@ func (c *Cache) indexAddLocked(e *entry) {
 
 func (c *Cache) indexRemoveLocked(e *entry) {
 	for f, idx := range c.indexes {
-		v := e.fields[f]
+		v := e.fields.Get(f)
 		if m := idx[v]; m != nil {
 			delete(m, e.key)
 			if len(m) == 0 {

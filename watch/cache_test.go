@@ -143,8 +143,7 @@ func decodeFor(t testing.TB, b []byte, rev int64) *entry {
 		t.Fatal(err)
 	}
 	om := obj.GetObjectMeta()
-	fs := podFields(obj)
-	fs["metadata.name"], fs["metadata.namespace"] = om.Name, om.Namespace
+	fs := entryFields{name: om.Name, ns: om.Namespace, more: podFields(obj)}
 	return &entry{obj: obj, ns: om.Namespace, labels: labels.Set(om.Labels), fields: fs}
 }
 

@@ -88,8 +88,34 @@ type entry struct {
 	rev    int64
 	ns     string
 	labels labels.Set
-	fields fields.Set
+	fields entryFields
 	enc    encCache
+}
+
+// entryFields are an entry's selectable fields: its name and namespace,
+// and whatever Config.Fields returned (owned by the entry). Not one merged
+// map: that was a second map built and filled for every event.
+type entryFields struct {
+	name, ns string
+	more     fields.Set
+}
+
+func (f *entryFields) Has(field string) bool {
+	switch field {
+	case "metadata.name", "metadata.namespace":
+		return true
+	}
+	return f.more.Has(field)
+}
+
+func (f *entryFields) Get(field string) string {
+	switch field {
+	case "metadata.name":
+		return f.name
+	case "metadata.namespace":
+		return f.ns
+	}
+	return f.more[field]
 }
 
 // record is one change in the event window. Immutable once appended.
@@ -141,7 +167,7 @@ func (f *filter) matches(e *entry) bool {
 	if f.label != nil && !f.label.Matches(e.labels) {
 		return false
 	}
-	if f.field != nil && !f.field.Matches(e.fields) {
+	if f.field != nil && !f.field.Matches(&e.fields) {
 		return false
 	}
 	return true
