@@ -201,6 +201,11 @@ func (d *decoder) decodeMapEntry(c *codec, v reflect.Value, b []byte) error {
 	if v.IsNil() {
 		v.Set(reflect.MakeMap(c.typ))
 	}
+	if c.typ == stringMapType {
+		// Labels, annotations, selectors: most maps. Without reflect a
+		// pair costs its two strings only.
+		return d.decodeStringMapEntry(*(*map[string]string)(v.Addr().UnsafePointer()), b)
+	}
 	key := reflect.New(c.key.typ).Elem()
 	val := reflect.New(c.elem.typ).Elem()
 	valSeen := false
@@ -241,6 +246,43 @@ func (d *decoder) decodeMapEntry(c *codec, v reflect.Value, b []byte) error {
 		val.SetBytes([]byte{})
 	}
 	v.SetMapIndex(key, val)
+	return nil
+}
+
+var stringMapType = reflect.TypeFor[map[string]string]()
+
+// decodeStringMapEntry is decodeMapEntry for map[string]string.
+func (d *decoder) decodeStringMapEntry(m map[string]string, b []byte) error {
+	var key, val string
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return d.parseError(n)
+		}
+		b = b[n:]
+		if num != 1 && num != 2 {
+			n = protowire.ConsumeFieldValue(num, typ, b)
+			if n < 0 {
+				return d.parseError(n)
+			}
+			b = b[n:]
+			continue
+		}
+		if typ != protowire.BytesType {
+			return d.errorf("wire type %d, want %d for %s", typ, protowire.BytesType, reflect.TypeFor[string]())
+		}
+		s, n := protowire.ConsumeBytes(b)
+		if n < 0 {
+			return d.parseError(n)
+		}
+		if num == 1 {
+			key = string(s)
+		} else {
+			val = string(s)
+		}
+		b = b[n:]
+	}
+	m[key] = val
 	return nil
 }
 
