@@ -34,23 +34,35 @@ func numbered(i, size int) *audit.Event {
 }
 
 // TestLogRotation writes 4 MB of events to a log rotated at 1 MB keeping
-// 2 backups: every file is whole lines of JSON, the live file stays under
-// the limit, old files are pruned, and the kept lines are the newest ones,
-// in order, without a gap.
+// 2 backups, writing each event in Process (Blocking) and in batches from
+// the background writer: every file is whole lines of JSON, the live file
+// stays under the limit, old files are pruned, and the kept lines are the
+// newest ones, in order, without a gap.
 func TestLogRotation(t *testing.T) {
+	for _, blocking := range []bool{true, false} {
+		t.Run(fmt.Sprintf("blocking=%v", blocking), func(t *testing.T) { testLogRotation(t, blocking) })
+	}
+}
+
+func testLogRotation(t *testing.T, blocking bool) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "audit.log")
-	l, err := audit.NewLog(audit.LogOptions{Path: path, MaxSize: 1, MaxBackups: 2})
+	l, err := audit.NewLog(audit.LogOptions{Path: path, MaxSize: 1, MaxBackups: 2, Blocking: blocking})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Backups are named by the millisecond of their rotation; a rotation
 	// within the same millisecond as the previous one would overwrite its
 	// backup. A file holds about 250 of these events, so stepping to the
-	// next millisecond every 200 events keeps rotations apart.
+	// next millisecond every 200 events keeps rotations apart (the
+	// background writer is flushed first, so that its writes, and
+	// rotations, happen before the step).
 	const n = 1000
 	for i := range n {
 		if i%200 == 0 {
+			if err := l.Flush(); err != nil {
+				t.Fatal(err)
+			}
 			for ms := time.Now().UnixMilli(); time.Now().UnixMilli() == ms; {
 				runtime.Gosched()
 			}
@@ -111,6 +123,174 @@ func TestLogRotation(t *testing.T) {
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("the log file mode = %v, %v; want 600", fi.Mode().Perm(), err)
+	}
+}
+
+// logLines reads a log file's events.
+func logLines(t *testing.T, path string) []audit.Event {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []audit.Event
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var ev audit.Event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("a line is not an event: %v\n%s", err, sc.Bytes())
+		}
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+func newLog(t *testing.T, opts audit.LogOptions) (*audit.Log, string) {
+	t.Helper()
+	if opts.Path == "" {
+		opts.Path = filepath.Join(t.TempDir(), "audit.log")
+	}
+	l, err := audit.NewLog(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l, opts.Path
+}
+
+// TestLogFlushInterval: the background writer writes an event on its own,
+// without Flush or Close, once its interval has passed.
+func TestLogFlushInterval(t *testing.T) {
+	l, path := newLog(t, audit.LogOptions{FlushInterval: 5 * time.Millisecond})
+	if err := l.Process(numbered(1, 10)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the event in the file", func() bool { return len(logLines(t, path)) == 1 })
+	if err := l.Process(numbered(2, 10)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the second event in the file", func() bool { return len(logLines(t, path)) == 2 })
+}
+
+// TestLogFlushAndClose: with an interval that never passes in the test,
+// Flush writes what was given before it, and Close everything else: a
+// graceful shutdown loses nothing, and the lines are in Process order.
+func TestLogFlushAndClose(t *testing.T) {
+	l, path := newLog(t, audit.LogOptions{FlushInterval: time.Hour})
+	for i := range 10 {
+		if err := l.Process(numbered(i, 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(logLines(t, path)); got != 0 {
+		t.Fatalf("%d events written before the interval, Flush or Close", got)
+	}
+	if err := l.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(logLines(t, path)); got != 10 {
+		t.Fatalf("after Flush the file has %d events, want 10", got)
+	}
+	// Flush with nothing queued returns at once.
+	if err := l.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20000 // more than a 256 KiB write
+	for i := 10; i < n; i++ {
+		if err := l.Process(numbered(i, 100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	evs := logLines(t, path)
+	if len(evs) != n {
+		t.Fatalf("after Close the file has %d events, want %d", len(evs), n)
+	}
+	for i, ev := range evs {
+		if ev.AuditID != strconv.Itoa(i) {
+			t.Fatalf("line %d is event %s, want %d: out of order", i, ev.AuditID, i)
+		}
+	}
+	if err := l.Process(numbered(n, 10)); !errors.Is(err, audit.ErrClosed) {
+		t.Errorf("Process after Close = %v, want ErrClosed", err)
+	}
+	if err := l.Flush(); err != nil {
+		t.Errorf("Flush after Close = %v", err)
+	}
+}
+
+// TestLogConcurrentWriters: events from many goroutines all arrive, each
+// goroutine's in the order it gave them;
+// with a queue of one event Process waits for the writer instead of
+// dropping.
+func TestLogConcurrentWriters(t *testing.T) {
+	for _, size := range []int{1, 0} {
+		t.Run(fmt.Sprintf("buffer=%d", size), func(t *testing.T) {
+			l, path := newLog(t, audit.LogOptions{FlushInterval: time.Millisecond, BufferSize: size})
+			const writers, each = 8, 500
+			var wg sync.WaitGroup
+			for w := range writers {
+				wg.Go(func() {
+					for i := range each {
+						ev := numbered(i, 10)
+						ev.AuditID = fmt.Sprintf("%d-%d", w, i)
+						if err := l.Process(ev); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+			next := make([]int, writers)
+			evs := logLines(t, path)
+			for _, ev := range evs {
+				var w, i int
+				if _, err := fmt.Sscanf(ev.AuditID, "%d-%d", &w, &i); err != nil {
+					t.Fatalf("audit ID %q: %v", ev.AuditID, err)
+				}
+				if i != next[w] {
+					t.Fatalf("writer %d: event %d follows %d", w, i, next[w]-1)
+				}
+				next[w]++
+			}
+			if len(evs) != writers*each {
+				t.Errorf("%d events written, want %d", len(evs), writers*each)
+			}
+		})
+	}
+}
+
+// TestLogBadEvent: an event that cannot be encoded is left out, and its
+// error comes back from the next call; the events around it are written.
+func TestLogBadEvent(t *testing.T) {
+	for _, blocking := range []bool{true, false} {
+		t.Run(fmt.Sprintf("blocking=%v", blocking), func(t *testing.T) {
+			l, path := newLog(t, audit.LogOptions{Blocking: blocking, FlushInterval: time.Hour})
+			bad := numbered(1, 10)
+			bad.RequestObject = json.RawMessage(`{"not json`)
+			var errs []error
+			for _, ev := range []*audit.Event{numbered(0, 10), bad, numbered(2, 10)} {
+				errs = append(errs, l.Process(ev))
+			}
+			errs = append(errs, l.Flush())
+			if err := errors.Join(errs...); err == nil || !strings.Contains(err.Error(), "event 1") {
+				t.Errorf("errors %v, want one about event 1", err)
+			}
+			var ids []string
+			for _, ev := range logLines(t, path) {
+				ids = append(ids, ev.AuditID)
+			}
+			if !slices.Equal(ids, []string{"0", "2"}) {
+				t.Errorf("written %v, want [0 2]", ids)
+			}
+		})
 	}
 }
 

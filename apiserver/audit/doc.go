@@ -60,7 +60,18 @@
 // # Backends
 //
 // Log writes one JSON event per line through lumberjack (rotation at
-// MaxSize megabytes, MaxBackups and MaxAge pruning, owner-only files).
+// MaxSize megabytes, MaxBackups and MaxAge pruning, owner-only files). By
+// default a request only queues its events: a background writer encodes
+// them (with a writer of its own, not encoding/json's reflection) and
+// appends them every FlushInterval (10ms) in a few large writes, as
+// kube-apiserver's --audit-log-mode=batch, except that a full queue makes
+// requests wait rather than drop events. Close and Flush write everything
+// queued, so a graceful shutdown loses nothing; a process killed without
+// Close loses the events of its last FlushInterval (more if the disk had
+// fallen behind, at most BufferSize), and a machine crash what the kernel
+// had not written back, in every mode (the file is not synced, as in
+// kube-apiserver). LogOptions.Blocking writes each event in the request,
+// as kube-apiserver's default blocking mode.
 // Webhook posts EventLists to the endpoint a kubeconfig describes, in
 // batches (MaxBatchSize events or MaxBatchWait), retrying connection
 // errors, 5xx and 429 with exponential backoff, from a bounded queue that

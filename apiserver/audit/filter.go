@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/google/uuid"
 
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/apiserver/authn"
@@ -24,6 +23,9 @@ import (
 // HeaderAuditID is the request and response header that carries a
 // request's audit ID.
 const HeaderAuditID = "Audit-ID"
+
+// canonicalAuditID is HeaderAuditID as net/http keys it.
+var canonicalAuditID = http.CanonicalHeaderKey(HeaderAuditID)
 
 // DefaultMaxBodySize is Options.MaxBodySize's default: Kubernetes' request
 // body limit.
@@ -166,11 +168,16 @@ func from(ctx context.Context) *auditContext {
 // begin evaluates the policy and, unless the level is None, starts the
 // event and puts it in the request's context.
 func (f *filter) begin(w http.ResponseWriter, r *http.Request, u *authn.User) (*auditContext, *http.Request) {
-	id := r.Header.Get(HeaderAuditID)
-	if id == "" {
-		id = uuid.NewString()
+	// The header map is indexed by the canonical key ("Audit-Id"), which
+	// spares Get and Set canonicalizing "Audit-ID" on every request.
+	var id string
+	if v := r.Header[canonicalAuditID]; len(v) > 0 {
+		id = v[0]
 	}
-	w.Header().Set(HeaderAuditID, id)
+	if id == "" {
+		id = newAuditID()
+	}
+	w.Header()[canonicalAuditID] = []string{id}
 	attrs := f.attributes(r)
 	d := f.policy.Evaluate(u, attrs)
 	if d.Level == LevelNone {
@@ -186,6 +193,8 @@ func (f *filter) begin(w http.ResponseWriter, r *http.Request, u *authn.User) (*
 		SourceIPs:                sourceIPs(r),
 		UserAgent:                userAgent(r),
 		RequestReceivedTimestamp: meta.MicroTime{Time: time.Now().UTC().Truncate(time.Microsecond)},
+		// Every body the filter puts in an event is valid JSON.
+		trusted: true,
 	}
 	if u != nil {
 		ac.ev.User = UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: u.Extra}
@@ -240,16 +249,32 @@ func (ac *auditContext) captureRequest(r *http.Request) {
 		return
 	}
 	limit := ac.f.maxBody
-	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
-	rest := io.Reader(r.Body)
-	if err != nil {
-		// Let next meet the same error where it reads.
-		rest = io.MultiReader(&errReader{err}, r.Body)
+	var body []byte
+	var err error
+	if n := r.ContentLength; n >= 0 && n <= int64(limit) {
+		// The usual case: one buffer of the announced size (and a byte
+		// more, to notice a body longer than announced).
+		body = make([]byte, n+1)
+		var got int
+		got, err = io.ReadFull(r.Body, body)
+		body = body[:got]
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			err = nil
+		} else if err == nil {
+			// Longer than announced: read on up to the limit.
+			var more []byte
+			more, err = io.ReadAll(io.LimitReader(r.Body, int64(limit+1-got)))
+			body = append(body, more...)
+		}
+	} else {
+		body, err = io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	}
-	r.Body = readCloser{io.MultiReader(bytes.NewReader(body), rest), r.Body}
+	r.Body = &replayBody{buf: body, rest: r.Body, err: err}
 	ac.mu.Lock()
 	defer ac.mu.Unlock()
-	ac.reqType = r.Header.Get("Content-Type")
+	if v := r.Header["Content-Type"]; len(v) > 0 {
+		ac.reqType = v[0]
+	}
 	switch {
 	case err != nil: // nothing to record; next sees the error
 	case len(body) > limit:
@@ -259,14 +284,28 @@ func (ac *auditContext) captureRequest(r *http.Request) {
 	}
 }
 
-type readCloser struct {
-	io.Reader
-	io.Closer
+// replayBody reads buf, then fails with err if reading the body failed,
+// then reads on from rest (what was beyond the limit).
+type replayBody struct {
+	buf  []byte
+	rest io.ReadCloser
+	err  error
 }
 
-type errReader struct{ err error }
+func (b *replayBody) Read(p []byte) (int, error) {
+	if len(b.buf) > 0 {
+		n := copy(p, b.buf)
+		b.buf = b.buf[n:]
+		return n, nil
+	}
+	if b.err != nil {
+		// Let next meet the same error where it reads.
+		return 0, b.err
+	}
+	return b.rest.Read(p)
+}
 
-func (e *errReader) Read([]byte) (int, error) { return 0, e.err }
+func (b *replayBody) Close() error { return b.rest.Close() }
 
 // emit writes the event at stage, with status as its responseStatus,
 // unless the policy omits the stage. The backend gets a snapshot of its
@@ -463,27 +502,22 @@ func (ac *auditContext) recordBodies(rw *responseWriter) {
 }
 
 // fillObjectRef completes objectRef from the request object's metadata
-// (the name of a create is only in the body).
+// (the name of a create is only in the body), read by a token scan that
+// decodes nothing else.
 func (ac *auditContext) fillObjectRef(obj []byte) {
-	ref := ac.ev.ObjectRef
-	if ref == nil {
+	if ac.ev.ObjectRef == nil {
 		return
 	}
-	var m struct {
-		Metadata struct {
-			Name            string `json:"name"`
-			Namespace       string `json:"namespace"`
-			UID             string `json:"uid"`
-			ResourceVersion string `json:"resourceVersion"`
-		} `json:"metadata"`
-	}
-	if json.Unmarshal(obj, &m) != nil {
-		return // a JSON patch is an array: nothing to take
-	}
-	ref.Namespace = orElse(ref.Namespace, m.Metadata.Namespace)
-	ref.Name = orElse(ref.Name, m.Metadata.Name)
-	ref.UID = orElse(ref.UID, m.Metadata.UID)
-	ref.ResourceVersion = orElse(ref.ResourceVersion, m.Metadata.ResourceVersion)
+	ac.fill(metadataRef(obj))
+}
+
+// fill sets the objectRef fields that are still empty.
+func (ac *auditContext) fill(namespace, name, uid, resourceVersion string) {
+	ref := ac.ev.ObjectRef
+	ref.Namespace = orElse(ref.Namespace, namespace)
+	ref.Name = orElse(ref.Name, name)
+	ref.UID = orElse(ref.UID, uid)
+	ref.ResourceVersion = orElse(ref.ResourceVersion, resourceVersion)
 }
 
 func marshalObject(v any) []byte {

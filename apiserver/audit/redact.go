@@ -29,7 +29,7 @@ func toJSON(body []byte, contentType string) []byte {
 		return nil
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
-		if json.Valid(trimmed) {
+		if validJSON(trimmed) {
 			return trimmed
 		}
 		return nil

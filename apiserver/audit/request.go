@@ -3,6 +3,7 @@ package audit
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 )
 
@@ -102,6 +103,16 @@ func DefaultLongRunning(a Attributes) bool {
 // X-Forwarded-For chain, X-Real-Ip unless already in it, then the
 // connection's remote address unless it is the last one already.
 func sourceIPs(r *http.Request) []string {
+	if len(r.Header["X-Forwarded-For"]) == 0 && len(r.Header["X-Real-Ip"]) == 0 {
+		// The usual case, a direct IPv4 client: its address as written is
+		// the canonical form, no parse into a net.IP and back needed.
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err == nil {
+			if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
+				return []string{host}
+			}
+		}
+	}
 	var ips []net.IP
 	if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
 		for _, part := range strings.Split(fwd, ",") {

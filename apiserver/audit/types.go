@@ -67,8 +67,10 @@ type Event struct {
 	meta.TypeMeta `json:",inline"`
 	Level         Level `json:"level"`
 	// AuditID is the request's ID, the same in every stage's event: the
-	// request's Audit-ID header if it has one, else a new UUID. It is
-	// returned in the response's Audit-Id header.
+	// request's Audit-ID header if it has one, else a new UUID-shaped ID
+	// unique to the request (a random base fixed per process plus a
+	// counter). It is returned in the response's Audit-Id
+	// header.
 	AuditID    string   `json:"auditID"`
 	Stage      Stage    `json:"stage"`
 	RequestURI string   `json:"requestURI"`
@@ -94,6 +96,10 @@ type Event struct {
 	RequestReceivedTimestamp meta.MicroTime    `json:"requestReceivedTimestamp"`
 	StageTimestamp           meta.MicroTime    `json:"stageTimestamp"`
 	Annotations              map[string]string `json:"annotations,omitempty"`
+
+	// trusted says RequestObject and ResponseObject are known to be valid
+	// JSON (the filter checked them), so the log need not check again.
+	trusted bool
 }
 
 // UserInfo is an authentication.k8s.io/v1 UserInfo.
