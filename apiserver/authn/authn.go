@@ -67,13 +67,19 @@ var (
 func (u *User) clone() *User {
 	c := *u
 	c.Groups = slices.Clone(u.Groups)
-	if u.Extra != nil {
-		c.Extra = make(map[string][]string, len(u.Extra))
-		for k, v := range u.Extra {
-			c.Extra[k] = slices.Clone(v)
-		}
-	}
+	c.Extra = cloneExtra(u.Extra)
 	return &c
+}
+
+func cloneExtra(extra map[string][]string) map[string][]string {
+	if extra == nil {
+		return nil
+	}
+	c := make(map[string][]string, len(extra))
+	for k, v := range extra {
+		c[k] = slices.Clone(v)
+	}
+	return c
 }
 
 // clock reads now, or time.Now when now is nil.

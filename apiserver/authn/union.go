@@ -35,13 +35,24 @@ func (u Union) AuthenticateRequest(r *http.Request) (*User, bool, error) {
 		if _, anon := a.(*AnonymousAccess); anon {
 			continue
 		}
-		user, ok, err := a.AuthenticateRequest(r)
+		var (
+			user   *User
+			ok     bool
+			err    error
+			shared bool
+		)
+		if s, isShared := a.(sharedAuthenticator); isShared {
+			user, ok, err = s.authenticateShared(r)
+			shared = true
+		} else {
+			user, ok, err = a.AuthenticateRequest(r)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if ok {
-			return authenticated(user), true, nil
+			return authenticated(user, shared), true, nil
 		}
 	}
 	if len(errs) > 0 {
@@ -60,12 +71,26 @@ func (u Union) AuthenticateRequest(r *http.Request) (*User, bool, error) {
 	return nil, false, nil
 }
 
-// authenticated returns user in system:authenticated.
-func authenticated(user *User) *User {
+// sharedAuthenticator is implemented by authenticators that keep the
+// users they return (a cache of verified credentials): authenticateShared
+// returns the kept user itself, which must not be changed, so that Union
+// makes the one copy its caller may change instead of two.
+type sharedAuthenticator interface {
+	authenticateShared(r *http.Request) (*User, bool, error)
+}
+
+// authenticated returns user in system:authenticated, as a user the
+// caller may change unless it is user itself and not shared.
+func authenticated(user *User, shared bool) *User {
 	if user.Name == Anonymous || slices.Contains(user.Groups, AllAuthenticated) {
+		if shared {
+			return user.clone()
+		}
 		return user
 	}
-	c := user.clone()
+	c := *user
+	c.Groups = append(make([]string, 0, len(user.Groups)+1), user.Groups...)
 	c.Groups = append(c.Groups, AllAuthenticated)
-	return c
+	c.Extra = cloneExtra(user.Extra)
+	return &c
 }

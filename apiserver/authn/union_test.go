@@ -99,3 +99,24 @@ func TestUnionCopiesUsers(t *testing.T) {
 		t.Errorf("got %v, shared now %v", got.Groups, shared.Groups)
 	}
 }
+
+// A caller may change the user a Union returns for a cached client
+// certificate: the next request of that certificate is not affected, with
+// or without system:authenticated already among the certificate's groups.
+func TestUnionX509CacheNotShared(t *testing.T) {
+	ca := newCA(t, "ca")
+	u := authn.Union{&authn.X509{Roots: ca.pool}}
+	for _, groups := range [][]string{{"devs"}, {"devs", authn.AllAuthenticated}} {
+		cert := ca.client(t, "jane", groups...)
+		want := append(slices.Clone(groups[:1]), authn.AllAuthenticated)
+		for i := range 3 {
+			got, ok, err := u.AuthenticateRequest(tlsRequest("/api", cert))
+			if err != nil || !ok || got.Name != "jane" || !slices.Equal(got.Groups, want) {
+				t.Fatalf("try %d: %+v %v %v, want jane %v", i, got, ok, err, want)
+			}
+			got.Name = "mallory"
+			got.Groups[0] = "system:masters"
+			got.Groups = append(got.Groups, "more")
+		}
+	}
+}

@@ -46,6 +46,16 @@ type x509Entry struct {
 
 // AuthenticateRequest implements Authenticator.
 func (a *X509) AuthenticateRequest(r *http.Request) (*User, bool, error) {
+	u, ok, err := a.authenticateShared(r)
+	if !ok {
+		return nil, false, err
+	}
+	return u.clone(), true, nil
+}
+
+// authenticateShared is AuthenticateRequest without the copy: the user is
+// the cache's.
+func (a *X509) authenticateShared(r *http.Request) (*User, bool, error) {
 	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
 		return nil, false, nil
 	}
@@ -56,13 +66,15 @@ func (a *X509) AuthenticateRequest(r *http.Request) (*User, bool, error) {
 	return u, true, nil
 }
 
+// authenticate returns the chain's user, shared with the cache: callers
+// copy it before handing it out.
 func (a *X509) authenticate(chain []*x509.Certificate) (*User, error) {
 	a.once.Do(func() { a.cache = newVerifyCache[x509Entry](a.CacheSize) })
 	now := clock(a.Now)
 	key := chainKey(chain)
 	if e, ok := a.cache.get(key); ok {
 		if !now.Before(e.notBefore) && !now.After(e.notAfter) {
-			return e.user.clone(), nil
+			return e.user, nil
 		}
 		a.cache.remove(key)
 	}
@@ -109,7 +121,7 @@ func (a *X509) authenticate(chain []*x509.Certificate) (*User, error) {
 		}
 	}
 	a.cache.put(key, e)
-	return u.clone(), nil
+	return u, nil
 }
 
 // chainKey identifies a presented chain: the leaf's DER (no copy), or the
