@@ -7,6 +7,8 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spar-dev/spar/api/admissionregistration"
@@ -24,45 +26,118 @@ import (
 // back to the store for objects the cache has not seen yet: what admission
 // plugins read cluster state through.
 func cacheLister[T any](s *Server, group, resource string) admission.Lister[T] {
+	// The registry is found once: admission asks on every write, and
+	// finding it walks all of the server's registries.
+	var (
+		found atomic.Pointer[registry]
+		memo  listMemo[T]
+	)
+	reg := func() *registry {
+		if g := found.Load(); g != nil {
+			return g
+		}
+		g := s.registryByGR(group, resource)
+		if g != nil {
+			found.Store(g)
+		}
+		return g
+	}
 	return admission.ListerFuncs[T]{
 		GetFunc: func(ctx context.Context, ns, name string) (*T, error) {
-			g := s.registryByGR(group, resource)
-			if g == nil {
-				return nil, meta.NewNotFound(meta.GroupResource{Group: group, Resource: resource}, name)
-			}
-			if obj, ok := g.cache.Get(g.key(ns, name)); ok {
-				if t, ok := any(obj).(*T); ok {
-					return t, nil
-				}
-			}
-			obj, _, err := g.get(ctx, ns, name)
-			if err != nil {
-				return nil, err
-			}
-			t, ok := any(obj).(*T)
-			if !ok {
-				return nil, fmt.Errorf("apiserver: %s is a %T", resource, obj)
-			}
-			return t, nil
+			return cacheGet[T](ctx, reg(), group, resource, ns, name)
 		},
 		ListFunc: func(ctx context.Context, ns string) ([]*T, error) {
-			g := s.registryByGR(group, resource)
+			g := reg()
 			if g == nil {
 				return nil, nil
+			}
+			if items, ok := memo.get(g.cache.Revision(), ns); ok {
+				return items, nil
 			}
 			res, err := g.cache.List(ctx, watch.ListOptions{Match: watch.NotOlderThan, Namespace: ns})
 			if err != nil {
 				return nil, err
 			}
-			out := make([]*T, 0, len(res.Items))
+			var out []*T
+			if len(res.Items) > 0 {
+				out = make([]*T, 0, len(res.Items))
+			}
 			for _, it := range res.Items {
 				if t, ok := any(it.Object).(*T); ok {
 					out = append(out, t)
 				}
 			}
+			memo.put(res.Revision, ns, out)
 			return out, nil
 		},
 	}
+}
+
+// listMemo remembers the small lists admission made at the cache's
+// current revision: a write lists webhook configurations, limit ranges,
+// quotas and priority classes, which seldom change, and a list costs more
+// than the map lookup that finds the same answer at the same revision (a
+// cache at one revision holds one state).
+type listMemo[T any] struct {
+	mu   sync.Mutex
+	rev  int64
+	byNS map[string][]*T
+}
+
+// maxMemoList bounds the lists (and namespaces) remembered: the lists
+// admission reads on every write are short; long ones (all pods of a
+// namespace) are read rarely.
+const maxMemoList = 32
+
+// get returns a copy of the list of ns made at rev, if there is one (a
+// copy: plugins may sort what they get).
+func (m *listMemo[T]) get(rev int64, ns string) ([]*T, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if rev == 0 || rev != m.rev {
+		return nil, false
+	}
+	items, ok := m.byNS[ns]
+	return slices.Clone(items), ok
+}
+
+func (m *listMemo[T]) put(rev int64, ns string, items []*T) {
+	if rev == 0 || len(items) > maxMemoList {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case rev < m.rev:
+		return // a newer list is remembered already
+	case rev > m.rev:
+		m.rev, m.byNS = rev, map[string][]*T{}
+	}
+	if len(m.byNS) < maxMemoList {
+		m.byNS[ns] = slices.Clone(items)
+	}
+}
+
+// cacheGet reads one object of g from its watch cache, or from the store
+// when the cache has not seen it yet.
+func cacheGet[T any](ctx context.Context, g *registry, group, resource, ns, name string) (*T, error) {
+	if g == nil {
+		return nil, meta.NewNotFound(meta.GroupResource{Group: group, Resource: resource}, name)
+	}
+	if obj, ok := g.cache.Get(g.key(ns, name)); ok {
+		if t, ok := any(obj).(*T); ok {
+			return t, nil
+		}
+	}
+	obj, _, err := g.get(ctx, ns, name)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := any(obj).(*T)
+	if !ok {
+		return nil, fmt.Errorf("apiserver: %s is a %T", resource, obj)
+	}
+	return t, nil
 }
 
 // quotaWriter reads and writes ResourceQuotas straight through the
@@ -276,5 +351,5 @@ func (s *Server) handleTokenRequest(ctx context.Context, w http.ResponseWriter, 
 // missing one is a NotFound Status): how authenticators and other
 // in-process consumers read cluster state cheaply.
 func Lookup[T any](ctx context.Context, s *Server, group, resource, namespace, name string) (*T, error) {
-	return cacheLister[T](s, group, resource).Get(ctx, namespace, name)
+	return cacheGet[T](ctx, s.registryByGR(group, resource), group, resource, namespace, name)
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -47,6 +48,54 @@ func TestAdmissionChainWired(t *testing.T) {
 	contains(t, "immortal namespace", r.status(t).Message, "may not be deleted")
 	// The system priority classes exist.
 	a.expect(200, "GET", "/apis/scheduling.k8s.io/v1/priorityclasses/system-node-critical", "", "")
+}
+
+// TestAdmissionListsFollowChanges: admission reads limit ranges through
+// lists it remembers per cache revision; a LimitRange created or deleted
+// after pods were admitted without it applies, or stops applying, to the
+// next pods.
+func TestAdmissionListsFollowChanges(t *testing.T) {
+	srv := apiservertest.Start(t, &apiservertest.Options{Config: apiserver.Config{AdmissionPlugins: admission.DefaultPlugins}})
+	a := &apiClient{t: t, url: srv.URL}
+	a.expect(201, "POST", "/api/v1/namespaces/default/serviceaccounts", "application/json", `{"metadata":{"name":"default"}}`)
+	n := 0
+	// defaulted creates a pod and reports whether the LimitRange's default
+	// request was applied to it.
+	defaulted := func() bool {
+		n++
+		var pod struct {
+			Spec struct {
+				Containers []struct {
+					Resources struct{ Requests map[string]string } `json:"resources"`
+				} `json:"containers"`
+			} `json:"spec"`
+		}
+		a.expect(201, "POST", "/api/v1/namespaces/default/pods", "application/json",
+			fmt.Sprintf(`{"metadata":{"name":"p%d"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}`, n)).into(t, &pod)
+		return pod.Spec.Containers[0].Resources.Requests["cpu"] == "150m"
+	}
+	// until creates pods until one is defaulted as want, then checks that
+	// the next ones are too.
+	until := func(want bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for defaulted() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("after 20s pods are still defaulted=%v", !want)
+			}
+		}
+		for range 3 {
+			if defaulted() != want {
+				t.Fatalf("a pod after the change is defaulted=%v", !want)
+			}
+		}
+	}
+	until(false)
+	a.expect(201, "POST", "/api/v1/namespaces/default/limitranges", "application/json",
+		`{"metadata":{"name":"l"},"spec":{"limits":[{"type":"Container","defaultRequest":{"cpu":"150m"}}]}}`)
+	until(true)
+	a.expect(200, "DELETE", "/api/v1/namespaces/default/limitranges/l", "", "")
+	until(false)
 }
 
 func TestTokenRequest(t *testing.T) {
