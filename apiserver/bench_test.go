@@ -132,30 +132,36 @@ func BenchmarkPodGet(b *testing.B) {
 	srv := apiservertest.Start(b, nil)
 	fillPods(b, srv, 1000)
 	c := benchClient(16)
-	lat := make([]time.Duration, b.N)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	for range 16 {
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(b.N) {
-					return
+	get := func(n int, lat []time.Duration) {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				for {
+					i := next.Add(1) - 1
+					if i >= int64(n) {
+						return
+					}
+					start := time.Now()
+					resp, err := c.Get(fmt.Sprintf("%s/api/v1/namespaces/default/pods/pod-%07d", srv.URL, i%1000))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if lat != nil {
+						lat[i] = time.Since(start)
+					}
 				}
-				start := time.Now()
-				resp, err := c.Get(fmt.Sprintf("%s/api/v1/namespaces/default/pods/pod-%07d", srv.URL, i%1000))
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				lat[i] = time.Since(start)
-			}
-		})
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+	get(2000, nil) // steady state, as in BenchmarkPodCreate
+	lat := make([]time.Duration, b.N)
+	b.ResetTimer()
+	get(b.N, lat)
 	reportLatencies(b, lat)
 }
 

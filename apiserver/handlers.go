@@ -136,7 +136,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info *Req
 // requestTimeout honours ?timeout= (capped by the server's limit).
 func requestTimeout(ctx context.Context, r *http.Request, max time.Duration) (context.Context, context.CancelFunc) {
 	d := max
-	if s := r.URL.Query().Get("timeout"); s != "" {
+	if s := queryGet(r, "timeout"); s != "" {
 		if t, err := time.ParseDuration(s); err == nil && t > 0 && t < d {
 			d = t
 		}
@@ -167,7 +167,7 @@ func (s *Server) handleGet(ctx context.Context, w http.ResponseWriter, r *http.R
 	// with the store (a consistent read, as lists are), with the JSON it
 	// shares with lists and watch events: no decode, no encode. Other
 	// forms, and a cache that cannot answer, read the store.
-	if (mt == mediaJSON || mt == mediaYAML) && g.cache != nil && !r.URL.Query().Has("resourceVersion") {
+	if (mt == mediaJSON || mt == mediaYAML) && g.cache != nil && (r.URL.RawQuery == "" || !r.URL.Query().Has("resourceVersion")) {
 		it, ok, err := g.cache.GetConsistent(ctx, g.key(info.Namespace, info.Name))
 		switch {
 		case err == nil && !ok:

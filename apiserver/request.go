@@ -52,7 +52,7 @@ func RequestInfoFrom(ctx context.Context) (*RequestInfo, bool) {
 // "namespaces/{ns}" alone names the namespace object itself, and
 // "namespaces/{ns}/status" or "/finalize" its subresources.
 func parseRequestInfo(r *http.Request) *RequestInfo {
-	info := &RequestInfo{Path: r.URL.Path, Verb: strings.ToLower(r.Method)}
+	info := &RequestInfo{Path: r.URL.Path, Verb: lowerMethod(r.Method)}
 	parts := splitPath(r.URL.Path)
 	if len(parts) < 2 || (parts[0] != "api" && parts[0] != "apis") {
 		return info
@@ -123,11 +123,42 @@ func parseRequestInfo(r *http.Request) *RequestInfo {
 		}
 	}
 	if info.Verb == "list" || info.Verb == "get" {
-		if q := r.URL.Query().Get("watch"); q == "true" || q == "1" {
+		if q := queryGet(r, "watch"); q == "true" || q == "1" {
 			info.Verb = "watch"
 		}
 	}
 	return info
+}
+
+// queryGet is r.URL.Query().Get(key) without parsing an empty query:
+// most requests have none, and a parse allocates.
+func queryGet(r *http.Request, key string) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return r.URL.Query().Get(key)
+}
+
+// lowerMethod is strings.ToLower(method), without an allocation for the
+// methods Kubernetes uses.
+func lowerMethod(method string) string {
+	switch method {
+	case http.MethodGet:
+		return "get"
+	case http.MethodPost:
+		return "post"
+	case http.MethodPut:
+		return "put"
+	case http.MethodPatch:
+		return "patch"
+	case http.MethodDelete:
+		return "delete"
+	case http.MethodHead:
+		return "head"
+	case http.MethodOptions:
+		return "options"
+	}
+	return strings.ToLower(method)
 }
 
 func splitPath(p string) []string {

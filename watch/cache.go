@@ -508,8 +508,7 @@ func (c *Cache) publishedLocked() *btree.BTreeG[*entry] {
 // waitFresh waits until the cache reflects revision rev, asking the store
 // for progress so a quiet prefix does not wait for a write of its own.
 func (c *Cache) waitFresh(ctx context.Context, rev int64) error {
-	timer := time.NewTimer(c.cfg.FreshnessTimeout)
-	defer timer.Stop()
+	var timeout <-chan time.Time // started on the first wait: most reads do not wait
 	asked := false
 	for {
 		c.mu.RLock()
@@ -534,12 +533,17 @@ func (c *Cache) waitFresh(ctx context.Context, rev int64) error {
 		if !ready {
 			readyCh = c.readyCh
 		}
+		if timeout == nil {
+			timer := time.NewTimer(c.cfg.FreshnessTimeout)
+			defer timer.Stop()
+			timeout = timer.C
+		}
 		select {
 		case <-ch:
 		case <-readyCh:
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-timer.C:
+		case <-timeout:
 			if !ready {
 				return ErrNotReady
 			}
