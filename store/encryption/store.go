@@ -94,11 +94,16 @@ func (s *encStore) open(kv *store.KV) error {
 // writeResult turns the inner store's answer to a write of plain into the
 // wrapper's: the plaintext instead of the ciphertext, and a readable
 // ConflictError.
-func (s *encStore) writeResult(kv store.KV, err error, plain []byte) (store.KV, error) {
+func (s *encStore) writeResult(kv store.KV, err error, plain, sealed []byte) (store.KV, error) {
 	if err != nil {
 		return store.KV{}, s.openErr(err)
 	}
-	kv.Value = bytes.Clone(plain) // the caller owns its slice; the store owns its values
+	// The caller owns its slice, the store its values. A value stored as
+	// it is (identity, or a resource no rule names) came back from the
+	// inner store already as the caller's slice or the store's copy.
+	if len(plain) == 0 || len(sealed) == 0 || &plain[0] != &sealed[0] {
+		kv.Value = bytes.Clone(plain)
+	}
 	return kv, nil
 }
 
@@ -122,7 +127,7 @@ func (s *encStore) Create(ctx context.Context, key string, value []byte) (store.
 		return store.KV{}, err
 	}
 	kv, err := s.inner.Create(ctx, key, enc)
-	return s.writeResult(kv, err, value)
+	return s.writeResult(kv, err, value, enc)
 }
 
 func (s *encStore) Update(ctx context.Context, key string, value []byte, expected int64) (store.KV, error) {
@@ -131,7 +136,7 @@ func (s *encStore) Update(ctx context.Context, key string, value []byte, expecte
 		return store.KV{}, err
 	}
 	kv, err := s.inner.Update(ctx, key, enc, expected)
-	return s.writeResult(kv, err, value)
+	return s.writeResult(kv, err, value, enc)
 }
 
 func (s *encStore) Get(ctx context.Context, key string) (store.KV, error) {
