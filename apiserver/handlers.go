@@ -16,6 +16,7 @@ import (
 	"github.com/spar-dev/spar/api/authorization"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/protobuf"
+	"github.com/spar-dev/spar/apiserver/audit"
 	"github.com/spar-dev/spar/apiserver/patch"
 	"github.com/spar-dev/spar/watch"
 )
@@ -299,6 +300,7 @@ func (s *Server) handleUpdate(ctx context.Context, w http.ResponseWriter, r *htt
 		writeError(w, err)
 		return
 	}
+	audit.RequestBodyDecoded(ctx, body, obj.GetObjectMeta())
 	out, err := g.update(ctx, updateRequest{
 		ns: info.Namespace, name: info.Name, subresource: sub, params: p,
 		mutate: func(meta.Object, []byte) (meta.Object, error) { return meta.DeepCopy(obj), nil },

@@ -16,6 +16,7 @@ import (
 	"github.com/spar-dev/spar/api/fields"
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/api/protobuf"
+	"github.com/spar-dev/spar/apiserver/audit"
 	"github.com/spar-dev/spar/apiserver/table"
 	"github.com/spar-dev/spar/store"
 	"github.com/spar-dev/spar/watch"
@@ -305,6 +306,7 @@ func (g *registry) create(ctx context.Context, ns string, body []byte, p writePa
 	if err != nil {
 		return nil, nil, err
 	}
+	audit.RequestBodyDecoded(ctx, body, obj.GetObjectMeta())
 	out, err := g.createObject(ctx, ns, obj, p)
 	return out, warnings, err
 }

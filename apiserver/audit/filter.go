@@ -152,8 +152,9 @@ type auditContext struct {
 	reqBody    []byte // captured request body, when the level needs it
 	reqType    string // its Content-Type
 	reqTooBig  bool
-	reqObj     any // from LogRequestObject, preferred to reqBody
-	respObj    any // from LogResponseObject, preferred to the captured body
+	reqJSON    bool // RequestBodyDecoded vouched for reqBody: valid JSON, objectRef filled
+	reqObj     any  // from LogRequestObject, preferred to reqBody
+	respObj    any  // from LogResponseObject, preferred to the captured body
 	hasReqObj  bool
 	hasRespObj bool
 }
@@ -454,12 +455,14 @@ func (ac *auditContext) recordBodies(rw *responseWriter) {
 		req = marshalObject(ac.reqObj)
 	case ac.reqTooBig:
 		omitted = "requestObject: larger than " + strconv.Itoa(ac.f.maxBody) + " bytes"
+	case ac.reqJSON:
+		req = bytes.TrimSpace(ac.reqBody)
 	case ac.reqBody != nil:
 		if req = toJSON(ac.reqBody, ac.reqType); req == nil {
 			omitted = "requestObject: not JSON or YAML"
 		}
 	}
-	if req != nil {
+	if req != nil && !ac.reqJSON {
 		ac.fillObjectRef(req)
 	}
 	if !ac.d.Level.AtLeast(LevelRequest) {
@@ -555,6 +558,36 @@ func LogImpersonatedUser(ctx context.Context, u *authn.User) {
 		ac.mu.Lock()
 		ac.ev.ImpersonatedUser = &UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: u.Extra}
 		ac.mu.Unlock()
+	}
+}
+
+// RequestBodyDecoded tells the audit of ctx's request that the handler
+// decoded body, the request's JSON body as it was sent, into an object
+// with the metadata om: the filter then records its copy of the body
+// without checking that it is JSON again, and completes objectRef from om
+// rather than from a scan of the body. A body that is not the one the
+// filter captured (or that does not start as a JSON object) is ignored.
+// The handler of a create or update has done both already; this spares
+// every audited write a second pass over its body.
+func RequestBodyDecoded(ctx context.Context, body []byte, om *meta.ObjectMeta) {
+	ac := from(ctx)
+	if ac == nil {
+		return
+	}
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	if ac.hasReqObj || ac.reqBody == nil || !bytes.Equal(ac.reqBody, body) {
+		return
+	}
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return // YAML the filter would convert, or not an object
+	}
+	ac.reqJSON = true
+	if ref := ac.ev.ObjectRef; ref != nil {
+		ref.Namespace = orElse(ref.Namespace, om.Namespace)
+		ref.Name = orElse(ref.Name, om.Name)
+		ref.UID = orElse(ref.UID, string(om.UID))
+		ref.ResourceVersion = orElse(ref.ResourceVersion, om.ResourceVersion)
 	}
 }
 
