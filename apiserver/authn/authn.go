@@ -16,7 +16,10 @@ const (
 	SystemPrivilegedGrp = "system:masters"
 )
 
-// User is an authenticated identity.
+// User is an authenticated identity. A User attached to a request
+// (WithUser, and whatever Union returns) is read-only: it may be shared by
+// every request of one credential (a cached client certificate's user), so
+// code that needs another identity (impersonation) builds a new User.
 type User struct {
 	Name   string
 	UID    string

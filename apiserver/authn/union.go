@@ -52,7 +52,10 @@ func (u Union) AuthenticateRequest(r *http.Request) (*User, bool, error) {
 			continue
 		}
 		if ok {
-			return authenticated(user, shared), true, nil
+			if !shared {
+				user = authenticated(user)
+			}
+			return user, true, nil
 		}
 	}
 	if len(errs) > 0 {
@@ -73,19 +76,17 @@ func (u Union) AuthenticateRequest(r *http.Request) (*User, bool, error) {
 
 // sharedAuthenticator is implemented by authenticators that keep the
 // users they return (a cache of verified credentials): authenticateShared
-// returns the kept user itself, which must not be changed, so that Union
-// makes the one copy its caller may change instead of two.
+// returns the kept user, already in system:authenticated, and Union hands
+// it out as it is: every request of one client certificate shares one
+// User, which nobody changes (see User).
 type sharedAuthenticator interface {
 	authenticateShared(r *http.Request) (*User, bool, error)
 }
 
-// authenticated returns user in system:authenticated, as a user the
-// caller may change unless it is user itself and not shared.
-func authenticated(user *User, shared bool) *User {
+// authenticated returns user in system:authenticated: user itself when it
+// is anonymous or in the group already, else a copy with the group added.
+func authenticated(user *User) *User {
 	if user.Name == Anonymous || slices.Contains(user.Groups, AllAuthenticated) {
-		if shared {
-			return user.clone()
-		}
 		return user
 	}
 	c := *user

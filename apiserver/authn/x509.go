@@ -37,55 +37,59 @@ type X509 struct {
 	cache *verifyCache[x509Entry]
 }
 
-// x509Entry is a verified chain: its user and the window in which every
-// certificate of the chain is valid.
+// x509Entry is a verified chain: its user, the same user in
+// system:authenticated as Union hands it to requests, and the window in
+// which every certificate of the chain is valid.
 type x509Entry struct {
-	user                *User
+	user, authed        *User
 	notBefore, notAfter time.Time
 }
 
 // AuthenticateRequest implements Authenticator.
 func (a *X509) AuthenticateRequest(r *http.Request) (*User, bool, error) {
-	u, ok, err := a.authenticateShared(r)
-	if !ok {
+	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+		return nil, false, nil
+	}
+	e, err := a.authenticate(r.TLS.PeerCertificates)
+	if err != nil {
 		return nil, false, err
 	}
-	return u.clone(), true, nil
+	return e.user.clone(), true, nil
 }
 
-// authenticateShared is AuthenticateRequest without the copy: the user is
-// the cache's.
+// authenticateShared is AuthenticateRequest for Union: the cache's user,
+// already in system:authenticated, shared by every request of the chain.
 func (a *X509) authenticateShared(r *http.Request) (*User, bool, error) {
 	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
 		return nil, false, nil
 	}
-	u, err := a.authenticate(r.TLS.PeerCertificates)
+	e, err := a.authenticate(r.TLS.PeerCertificates)
 	if err != nil {
 		return nil, false, err
 	}
-	return u, true, nil
+	return e.authed, true, nil
 }
 
-// authenticate returns the chain's user, shared with the cache: callers
-// copy it before handing it out.
-func (a *X509) authenticate(chain []*x509.Certificate) (*User, error) {
+// authenticate returns the chain's cache entry, verifying the chain
+// unless a valid entry is cached.
+func (a *X509) authenticate(chain []*x509.Certificate) (x509Entry, error) {
 	a.once.Do(func() { a.cache = newVerifyCache[x509Entry](a.CacheSize) })
 	now := clock(a.Now)
 	key := chainKey(chain)
 	if e, ok := a.cache.get(key); ok {
 		if !now.Before(e.notBefore) && !now.After(e.notAfter) {
-			return e.user, nil
+			return e, nil
 		}
 		a.cache.remove(key)
 	}
 	leaf := chain[0]
 	switch {
 	case now.Before(leaf.NotBefore):
-		return nil, fmt.Errorf("%w: x509: client certificate %s is not valid before %s", ErrNotYetValid, describeCert(leaf), leaf.NotBefore.UTC().Format(time.RFC3339))
+		return x509Entry{}, fmt.Errorf("%w: x509: client certificate %s is not valid before %s", ErrNotYetValid, describeCert(leaf), leaf.NotBefore.UTC().Format(time.RFC3339))
 	case now.After(leaf.NotAfter):
-		return nil, fmt.Errorf("%w: x509: client certificate %s expired at %s", ErrExpired, describeCert(leaf), leaf.NotAfter.UTC().Format(time.RFC3339))
+		return x509Entry{}, fmt.Errorf("%w: x509: client certificate %s expired at %s", ErrExpired, describeCert(leaf), leaf.NotAfter.UTC().Format(time.RFC3339))
 	case a.Roots == nil:
-		return nil, fmt.Errorf("%w: x509: no client CA is configured", ErrInvalid)
+		return x509Entry{}, fmt.Errorf("%w: x509: no client CA is configured", ErrInvalid)
 	}
 	opts := x509.VerifyOptions{
 		Roots:       a.Roots,
@@ -105,13 +109,13 @@ func (a *X509) authenticate(chain []*x509.Certificate) (*User, error) {
 		if errors.As(err, &inv) && inv.Reason == x509.Expired {
 			kind = ErrExpired // an intermediate's validity
 		}
-		return nil, fmt.Errorf("%w: x509: verifying client certificate %s: %w", kind, describeCert(leaf), err)
+		return x509Entry{}, fmt.Errorf("%w: x509: verifying client certificate %s: %w", kind, describeCert(leaf), err)
 	}
 	if leaf.Subject.CommonName == "" {
-		return nil, fmt.Errorf("%w: x509: client certificate %s has no common name (the user name)", ErrInvalid, describeCert(leaf))
+		return x509Entry{}, fmt.Errorf("%w: x509: client certificate %s has no common name (the user name)", ErrInvalid, describeCert(leaf))
 	}
 	u := &User{Name: leaf.Subject.CommonName, Groups: slices.Clone(leaf.Subject.Organization)}
-	e := x509Entry{user: u, notBefore: leaf.NotBefore, notAfter: leaf.NotAfter}
+	e := x509Entry{user: u, authed: authenticated(u), notBefore: leaf.NotBefore, notAfter: leaf.NotAfter}
 	for _, c := range chains[0] {
 		if c.NotBefore.After(e.notBefore) {
 			e.notBefore = c.NotBefore
@@ -121,7 +125,7 @@ func (a *X509) authenticate(chain []*x509.Certificate) (*User, error) {
 		}
 	}
 	a.cache.put(key, e)
-	return u, nil
+	return e, nil
 }
 
 // chainKey identifies a presented chain: the leaf's DER (no copy), or the
