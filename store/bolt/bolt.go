@@ -263,7 +263,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		s.unpin()
 		_ = db.Close()
 		if s.wal != nil {
-			_ = s.wal.f.Close()
+			_ = s.wal.close()
 		}
 		if s.dbf != nil {
 			_ = s.dbf.Close()
@@ -409,7 +409,7 @@ func (s *Store) Close() error {
 		}
 		err = errors.Join(err, s.db.Close())
 		if s.wal != nil {
-			err = errors.Join(err, s.wal.f.Close(), s.dbf.Close())
+			err = errors.Join(err, s.wal.close(), s.dbf.Close())
 			if synced {
 				err = errors.Join(err, os.Remove(s.wal.path))
 			}

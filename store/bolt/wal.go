@@ -74,10 +74,11 @@ const walGrowStep = 2 << 20
 
 // wal is the open log file. Its methods are called with Store.txMu held.
 type wal struct {
-	f    *os.File
-	path string
-	end  int64 // offset just past the last record
-	size int64 // the file's size
+	f      *os.File
+	syncer dataSyncer
+	path   string
+	end    int64 // offset just past the last record
+	size   int64 // the file's size
 }
 
 // openWAL opens the log at path, creating it (and syncing its directory) if
@@ -103,7 +104,7 @@ func openWAL(path string) (*wal, error) {
 		_ = f.Close()
 		return nil, err
 	}
-	return &wal{f: f, path: path, size: fi.Size()}, nil
+	return &wal{f: f, syncer: newDataSyncer(), path: path, size: fi.Size()}, nil
 }
 
 // append writes rec after the last record and waits until it is durable.
@@ -118,7 +119,7 @@ func (w *wal) append(rec []byte) error {
 	if _, err := w.f.WriteAt(rec, w.end); err != nil {
 		return err
 	}
-	if err := fdatasync(w.f); err != nil {
+	if err := w.syncer.sync(w.f); err != nil {
 		return err
 	}
 	w.end += int64(len(rec))
@@ -132,12 +133,17 @@ func (w *wal) reset(head []byte) error {
 	if _, err := w.f.WriteAt(head, 0); err != nil {
 		return err
 	}
-	if err := fdatasync(w.f); err != nil {
+	if err := w.syncer.sync(w.f); err != nil {
 		return err
 	}
 	w.end = int64(len(head))
 	w.size = max(w.size, w.end)
 	return nil
+}
+
+// close closes the log file and its syncer.
+func (w *wal) close() error {
+	return errors.Join(w.syncer.close(), w.f.Close())
 }
 
 func syncDir(dir string) error {
