@@ -47,11 +47,8 @@ type x509Entry struct {
 
 // AuthenticateRequest implements Authenticator.
 func (a *X509) AuthenticateRequest(r *http.Request) (*User, bool, error) {
-	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
-		return nil, false, nil
-	}
-	e, err := a.authenticate(r.TLS.PeerCertificates)
-	if err != nil {
+	e, ok, err := a.entryFor(r)
+	if !ok {
 		return nil, false, err
 	}
 	return e.user.clone(), true, nil
@@ -60,14 +57,18 @@ func (a *X509) AuthenticateRequest(r *http.Request) (*User, bool, error) {
 // authenticateShared is AuthenticateRequest for Union: the cache's user,
 // already in system:authenticated, shared by every request of the chain.
 func (a *X509) authenticateShared(r *http.Request) (*User, bool, error) {
+	e, ok, err := a.entryFor(r)
+	return e.authed, ok, err
+}
+
+// entryFor authenticates the request's client certificate chain, if it
+// presented one.
+func (a *X509) entryFor(r *http.Request) (x509Entry, bool, error) {
 	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
-		return nil, false, nil
+		return x509Entry{}, false, nil
 	}
 	e, err := a.authenticate(r.TLS.PeerCertificates)
-	if err != nil {
-		return nil, false, err
-	}
-	return e.authed, true, nil
+	return e, err == nil, err
 }
 
 // authenticate returns the chain's cache entry, verifying the chain

@@ -192,14 +192,7 @@ func httpsDo(b *testing.B, base string, c *http.Client) doFunc {
 // secureClient is an HTTP/1.1 client with the kubeconfig's CA and client
 // certificate.
 func secureClient(b *testing.B, kubeconfig string) *http.Client {
-	data, err := os.ReadFile(kubeconfig)
-	if err != nil {
-		b.Fatal(err)
-	}
-	kc, err := pki.ParseKubeconfig(data)
-	if err != nil {
-		b.Fatal(err)
-	}
+	kc := readKubeconfig(b, kubeconfig)
 	cert, err := tls.X509KeyPair(kc.CertData, kc.KeyData)
 	if err != nil {
 		b.Fatal(err)
@@ -211,6 +204,18 @@ func secureClient(b *testing.B, kubeconfig string) *http.Client {
 	return &http.Client{Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}},
 	}}
+}
+
+func readKubeconfig(b testing.TB, path string) *pki.Kubeconfig {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kc, err := pki.ParseKubeconfig(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return kc
 }
 
 // renamed returns pod with its metadata.name changed from old to name.
@@ -229,15 +234,7 @@ var seq atomic.Int64
 // adminConnState is the TLS state of a connection from the admin
 // kubeconfig's certificate.
 func adminConnState(b testing.TB, kubeconfig string) *tls.ConnectionState {
-	data, err := os.ReadFile(kubeconfig)
-	if err != nil {
-		b.Fatal(err)
-	}
-	kc, err := pki.ParseKubeconfig(data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	blk, _ := pem.Decode(kc.CertData)
+	blk, _ := pem.Decode(readKubeconfig(b, kubeconfig).CertData)
 	if blk == nil {
 		b.Fatal("no certificate in the admin kubeconfig")
 	}
