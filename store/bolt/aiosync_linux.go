@@ -109,6 +109,8 @@ func (a *aioSyncer) sync(f *os.File) error {
 	case e == syscall.EINVAL || e == syscall.ENOSYS || e == syscall.EOPNOTSUPP:
 		a.plain = true // no AIO fsync for this kernel or file system
 		return fdatasync(f)
+	case e == syscall.EAGAIN || e == syscall.EINTR:
+		return fdatasync(f) // the kernel could not take it now: sync this one in place
 	case e != 0:
 		return fmt.Errorf("io_submit: %w", e)
 	case n != 1:
