@@ -23,7 +23,10 @@ func (s *Server) builtinStrategy(res *api.Resource) Strategy {
 		ts.FieldNames, ts.FieldFunc = f.names, f.fn
 	}
 	switch res.GroupResource() {
+	case meta.GroupResource{Group: apps.GroupName, Resource: "deployments"}:
+		ts.StatusKeepsLabels = true
 	case meta.GroupResource{Resource: "pods"}:
+		ts.StatusKeepsOwnerReferences = true
 		return &podStrategy{ts}
 	case meta.GroupResource{Resource: "namespaces"}:
 		return &namespaceStrategy{ts}

@@ -196,6 +196,49 @@ func TestServerSetMetadata(t *testing.T) {
 	}
 }
 
+// TestStatusSubresourceMetadata: a status write may change annotations,
+// finalizers and (but for Deployments) labels, and (but for Pods) owner
+// references, as Kubernetes' status strategies allow; never the spec nor
+// the generation.
+func TestStatusSubresourceMetadata(t *testing.T) {
+	a, _ := newAPI(t)
+	type object struct {
+		Metadata struct {
+			Generation      int64             `json:"generation"`
+			Labels          map[string]string `json:"labels"`
+			Annotations     map[string]string `json:"annotations"`
+			OwnerReferences []struct {
+				Name string `json:"name"`
+			} `json:"ownerReferences"`
+		} `json:"metadata"`
+		Spec struct {
+			Replicas   int    `json:"replicas"`
+			NodeName   string `json:"nodeName"`
+			Containers []struct {
+				Image string `json:"image"`
+			} `json:"containers"`
+		} `json:"spec"`
+	}
+	owner := `"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"%s","uid":"u-1"}]`
+	dp := "/apis/apps/v1/namespaces/default/deployments"
+	a.expect(201, "POST", dp, "application/json", `{"metadata":{"name":"d","labels":{"l":"1"},`+fmt.Sprintf(owner, "first")+`},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}`)
+	var d object
+	a.expect(200, "PATCH", dp+"/d/status", "application/merge-patch+json",
+		`{"metadata":{"labels":{"l":"2"},"annotations":{"a":"set"},`+fmt.Sprintf(owner, "second")+`},"spec":{"replicas":5}}`).into(t, &d)
+	if d.Metadata.Labels["l"] != "1" || d.Metadata.Annotations["a"] != "set" || d.Metadata.OwnerReferences[0].Name != "second" ||
+		d.Spec.Replicas != 1 || d.Metadata.Generation != 1 {
+		t.Errorf("deployment after a status write: %+v", d)
+	}
+	pods := "/api/v1/namespaces/default/pods"
+	a.expect(201, "POST", pods, "application/json", `{"metadata":{"name":"p","labels":{"l":"1"},`+fmt.Sprintf(owner, "first")+`},"spec":{"containers":[{"name":"c","image":"i"}]}}`)
+	var p object
+	a.expect(200, "PATCH", pods+"/p/status", "application/merge-patch+json",
+		`{"metadata":{"labels":{"l":"2"},"annotations":{"a":"set"},`+fmt.Sprintf(owner, "second")+`},"spec":{"nodeName":"n1"},"status":{"phase":"Running"}}`).into(t, &p)
+	if p.Metadata.Labels["l"] != "2" || p.Metadata.Annotations["a"] != "set" || p.Metadata.OwnerReferences[0].Name != "first" || p.Spec.NodeName != "" {
+		t.Errorf("pod after a status write: %+v", p)
+	}
+}
+
 func TestFinalizersHoldDeletion(t *testing.T) {
 	a, _ := newAPI(t)
 	a.expect(201, "POST", cmPath, "application/json", `{"metadata":{"name":"f","finalizers":["example.com/hold"]}}`)

@@ -65,6 +65,14 @@ type TypedStrategy struct {
 	// resource then cannot change status, and the status subresource can
 	// change nothing else.
 	HasStatus bool
+	// StatusKeepsLabels makes the status subresource keep the stored labels
+	// (Kubernetes' rule for Deployments). Default false: a status write may
+	// change labels, as for most kinds.
+	StatusKeepsLabels bool
+	// StatusKeepsOwnerReferences makes the status subresource keep the stored
+	// owner references (Kubernetes' rule for Pods, whose old kubelets
+	// corrupted them). Default false.
+	StatusKeepsOwnerReferences bool
 	// FieldFunc returns the kind's selectable fields; FieldNames lists them.
 	FieldFunc  func(obj meta.Object) fields.Set
 	FieldNames []string
@@ -110,19 +118,32 @@ func (s *TypedStrategy) ValidateUpdate(_ context.Context, obj, old meta.Object) 
 }
 
 // PrepareForStatusUpdate implements StatusStrategy: the result is old with
-// obj's status (and obj's resourceVersion, for the precondition).
+// obj's status and the metadata a client sets (labels, annotations,
+// finalizers, owner references), as Kubernetes' status strategies of
+// built-in kinds keep only the spec (and, per kind, labels or owner
+// references: see StatusKeepsLabels). Generation stays the stored one: a
+// status write changes no spec. obj's resourceVersion stays too, for the
+// precondition.
 func (s *TypedStrategy) PrepareForStatusUpdate(_ context.Context, obj, old meta.Object) {
-	// Copy the new status out before obj is overwritten with old.
+	// Copy what is kept of obj before it is overwritten with old.
 	status := field(obj, "Status")
 	if status.IsValid() {
 		status = reflect.ValueOf(status.Interface())
 	}
-	rv := obj.GetObjectMeta().ResourceVersion
+	nm := *obj.GetObjectMeta()
 	reflect.ValueOf(obj).Elem().Set(reflect.ValueOf(meta.DeepCopy(old)).Elem())
 	if status.IsValid() {
 		setField(obj, "Status", status)
 	}
-	obj.GetObjectMeta().ResourceVersion = rv
+	om := obj.GetObjectMeta()
+	om.ResourceVersion = nm.ResourceVersion
+	om.Annotations, om.Finalizers = nm.Annotations, nm.Finalizers
+	if !s.StatusKeepsLabels {
+		om.Labels = nm.Labels
+	}
+	if !s.StatusKeepsOwnerReferences {
+		om.OwnerReferences = nm.OwnerReferences
+	}
 }
 
 // ValidateStatusUpdate implements StatusStrategy. The object's own
