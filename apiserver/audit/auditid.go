@@ -16,7 +16,8 @@ import (
 // any unique string would do, and this one costs a counter increment
 // rather than reading the system's random source.
 var auditIDs struct {
-	hi, lo uint64
+	prefix [19]byte // "xxxxxxxx-xxxx-4xxx-": the high 64 bits, formatted once
+	lo     uint64
 	n      atomic.Uint64
 }
 
@@ -25,7 +26,9 @@ func init() {
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
-	auditIDs.hi = binary.BigEndian.Uint64(b[:8])
+	var s [36]byte
+	formatUUID(&s, b)
+	copy(auditIDs.prefix[:], s[:19])
 	auditIDs.lo = binary.BigEndian.Uint64(b[8:])
 }
 
@@ -35,10 +38,22 @@ func newAuditID() string {
 	// Keep the variant bits: the counter carries into the 62 bits below
 	// them only.
 	lo = auditIDs.lo&^(1<<62-1) | lo&(1<<62-1)
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], auditIDs.hi)
-	binary.BigEndian.PutUint64(b[8:], lo)
 	var s [36]byte
+	copy(s[:19], auditIDs.prefix[:])
+	// "yxxx-xxxxxxxxxxxx": the low 64 bits, 16 hex digits around a dash.
+	for i, j := 0, 35; i < 16; i, j = i+1, j-1 {
+		if j == 23 {
+			s[j] = '-'
+			j--
+		}
+		s[j] = hex[lo&0xF]
+		lo >>= 4
+	}
+	return string(s[:])
+}
+
+// formatUUID writes b in the 8-4-4-4-12 form.
+func formatUUID(s *[36]byte, b [16]byte) {
 	j := 0
 	for i, c := range b {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -48,5 +63,4 @@ func newAuditID() string {
 		s[j], s[j+1] = hex[c>>4], hex[c&0xF]
 		j += 2
 	}
-	return string(s[:])
 }

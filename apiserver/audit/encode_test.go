@@ -2,7 +2,9 @@ package audit
 
 import (
 	"bytes"
+	enchex "encoding/hex"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,4 +184,21 @@ func BenchmarkValidJSON(b *testing.B) {
 			json.Valid(pod)
 		}
 	})
+}
+
+// TestAuditIDLayout: the fast formatting of an ID is the UUID formatting
+// of its 16 bytes.
+func TestAuditIDLayout(t *testing.T) {
+	for range 1000 {
+		id := newAuditID()
+		var b [16]byte
+		if _, err := enchex.Decode(b[:], []byte(strings.ReplaceAll(id, "-", ""))); err != nil {
+			t.Fatalf("%q: %v", id, err)
+		}
+		var s [36]byte
+		formatUUID(&s, b)
+		if string(s[:]) != id {
+			t.Fatalf("%q formats as %q", id, s[:])
+		}
+	}
 }

@@ -17,7 +17,13 @@ type TokenAuthenticator interface {
 // BearerToken returns the token of a request's "Authorization: Bearer
 // <token>" header (the scheme is case-insensitive, as in kube-apiserver).
 func BearerToken(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
+	// The canonical key, without Get's canonicalization: every request
+	// asks, most carry no token.
+	v := r.Header["Authorization"]
+	if len(v) == 0 {
+		return "", false
+	}
+	h := v[0]
 	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
 	if !ok || !strings.EqualFold(scheme, "bearer") {
 		return "", false
