@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"slices"
 	"strings"
 	"testing"
 
@@ -480,23 +479,15 @@ func TestNew(t *testing.T) {
 func TestEventsToRegister(t *testing.T) {
 	pl := newPlugin(t, pt.NewHandle(nil, nil), "")
 	events := pl.EventsToRegister()
-	for _, tc := range []struct {
-		e    scheduler.ClusterEvent
-		want bool
-	}{
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.UpdatePodLabel}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeTaint}, false},
-		{scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolume, Action: scheduler.Add}, false},
-	} {
-		got := slices.ContainsFunc(events, func(r scheduler.ClusterEvent) bool { return r.Matches(tc.e) })
-		if got != tc.want {
-			t.Errorf("event %+v: registered %v, want %v", tc.e, got, tc.want)
-		}
-	}
+	pt.CheckEvents(t, events, []pt.EventCase{
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.UpdatePodLabel}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeTaint}, Registered: false},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolume, Action: scheduler.Add}, Registered: false},
+	})
 }
 
 // TestRememberedResultsFollowTheSnapshot: per-node results are remembered

@@ -381,18 +381,10 @@ func TestNew(t *testing.T) {
 
 func TestEventsToRegister(t *testing.T) {
 	events := newPlugin(t, pt.NewHandle(nil, nil), "").EventsToRegister()
-	for _, tc := range []struct {
-		e    scheduler.ClusterEvent
-		want bool
-	}{
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeAllocatable}, false},
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, false},
-	} {
-		got := slices.ContainsFunc(events, func(r scheduler.ClusterEvent) bool { return r.Matches(tc.e) })
-		if got != tc.want {
-			t.Errorf("event %+v: registered %v, want %v", tc.e, got, tc.want)
-		}
-	}
+	pt.CheckEvents(t, events, []pt.EventCase{
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeAllocatable}, Registered: false},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, Registered: false},
+	})
 }

@@ -270,20 +270,12 @@ func TestNewFit(t *testing.T) {
 
 func TestFitEventsToRegister(t *testing.T) {
 	events := newFit(t, "").(scheduler.EnqueueExtensions).EventsToRegister()
-	for _, tc := range []struct {
-		e    scheduler.ClusterEvent
-		want bool
-	}{
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.UpdatePodScaleDown}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Add}, false},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeAllocatable}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, false},
-	} {
-		got := slices.ContainsFunc(events, func(r scheduler.ClusterEvent) bool { return r.Matches(tc.e) })
-		if got != tc.want {
-			t.Errorf("event %+v: registered %v, want %v", tc.e, got, tc.want)
-		}
-	}
+	pt.CheckEvents(t, events, []pt.EventCase{
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.UpdatePodScaleDown}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Add}, Registered: false},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeAllocatable}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, Registered: false},
+	})
 }

@@ -90,19 +90,11 @@ func TestUncordon(t *testing.T) {
 
 func TestEventsToRegister(t *testing.T) {
 	events := newPlugin(t).(scheduler.EnqueueExtensions).EventsToRegister()
-	for _, tc := range []struct {
-		e    scheduler.ClusterEvent
-		want bool
-	}{
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, true},
+	pt.CheckEvents(t, events, []pt.EventCase{
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, Registered: true},
 		// The scheduler reports a change of spec.unschedulable as a taint
 		// change, as Kubernetes does.
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeTaint}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeAllocatable}, false},
-	} {
-		got := slices.ContainsFunc(events, func(r scheduler.ClusterEvent) bool { return r.Matches(tc.e) })
-		if got != tc.want {
-			t.Errorf("event %+v: registered %v, want %v", tc.e, got, tc.want)
-		}
-	}
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeTaint}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeAllocatable}, Registered: false},
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -535,21 +534,13 @@ func TestEventsToRegister(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := p.(*VolumeBinding).EventsToRegister()
-	for _, tc := range []struct {
-		e    scheduler.ClusterEvent
-		want bool
-	}{
-		{scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolumeClaim, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolumeClaim, Action: scheduler.UpdateOther}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolume, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventStorageClass, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, true},
-		{scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, false},
-	} {
-		got := slices.ContainsFunc(events, func(r scheduler.ClusterEvent) bool { return r.Matches(tc.e) })
-		if got != tc.want {
-			t.Errorf("event %+v: registered %v, want %v", tc.e, got, tc.want)
-		}
-	}
+	pt.CheckEvents(t, events, []pt.EventCase{
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolumeClaim, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolumeClaim, Action: scheduler.UpdateOther}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventPersistentVolume, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventStorageClass, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.Add}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventNode, Action: scheduler.UpdateNodeLabel}, Registered: true},
+		{Event: scheduler.ClusterEvent{Resource: scheduler.EventAssignedPod, Action: scheduler.Delete}, Registered: false},
+	})
 }
