@@ -10,11 +10,11 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/spar-dev/spar/apiserver/apiservertest"
+	"github.com/spar-dev/spar/internal/testenv"
 )
 
 // benchPodJSON is a pod as a controller creates it: one container with
@@ -43,17 +43,6 @@ func post(c *http.Client, url string, body []byte) (time.Duration, error) {
 	return time.Since(start), nil
 }
 
-// cpuTime is the CPU time (user and system) the process has used: server
-// and benchmark client together. Per request it is steadier than
-// throughput on a machine that is doing something else too.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func reportLatencies(b *testing.B, lat []time.Duration) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
@@ -75,7 +64,7 @@ func BenchmarkPodCreate(b *testing.B) {
 			var next atomic.Int64
 			var wg sync.WaitGroup
 			b.ResetTimer()
-			start, cpu := time.Now(), cpuTime(b)
+			start, cpu := time.Now(), testenv.CPUTime()
 			for range clients {
 				wg.Go(func() {
 					for {
@@ -94,7 +83,7 @@ func BenchmarkPodCreate(b *testing.B) {
 			}
 			wg.Wait()
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
-			b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((testenv.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 			reportLatencies(b, lat)
 		})
 	}

@@ -1,7 +1,8 @@
 // Package testenv finds the external components tests need (kubectl,
 // containerd, nftables) and applies the project's rule for missing ones:
 // under CI (CI=true) a missing component fails the test, elsewhere it skips
-// the test with a message saying exactly what is missing.
+// the test with a message saying exactly what is missing. It also has what
+// benchmarks across packages share (CPUTime).
 package testenv
 
 import (

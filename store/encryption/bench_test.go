@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/spar-dev/spar/internal/testenv"
 	"github.com/spar-dev/spar/store"
 	"github.com/spar-dev/spar/store/bolt"
 	"github.com/spar-dev/spar/store/encryption"
@@ -58,26 +59,26 @@ func BenchmarkStore(b *testing.B) {
 			ctx := b.Context()
 			b.SetBytes(int64(len(value)))
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := testenv.CPUTime()
 			for i := 0; b.Loop(); i++ {
 				if _, err := s.Update(ctx, key(i), value, 0); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testenv.CPUTime()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 		b.Run("read/"+kind, func(b *testing.B) {
 			s := filled(b)
 			ctx := b.Context()
 			b.SetBytes(int64(len(value)))
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := testenv.CPUTime()
 			for i := 0; b.Loop(); i++ {
 				if _, err := s.Get(ctx, key(i)); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testenv.CPUTime()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

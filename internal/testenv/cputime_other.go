@@ -1,6 +1,6 @@
 //go:build !unix
 
-package plugintest
+package testenv
 
 import "time"
 

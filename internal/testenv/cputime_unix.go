@@ -1,15 +1,15 @@
 //go:build unix
 
-package plugintest
+package testenv
 
 import (
 	"syscall"
 	"time"
 )
 
-// CPUTime returns the CPU time (user and system) the process has used:
-// benchmarks report it per operation beside the wall time, which on a
-// busy machine measures the other processes too.
+// CPUTime returns the CPU time (user and system) the process has used, 0
+// if it cannot be read: benchmarks report it per operation beside the wall
+// time, which on a busy machine measures the other processes too.
 func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
