@@ -29,24 +29,50 @@ func benchClient(conns int) *http.Client {
 	return &http.Client{Transport: tr}
 }
 
-func post(c *http.Client, url string, body []byte) (time.Duration, error) {
-	start := time.Now()
+// post creates one object; anything but 201 Created is an error.
+func post(c *http.Client, url string, body []byte) error {
 	resp, err := c.Post(url, "application/json", bytes.NewReader(body))
 	if err != nil {
-		return 0, err
+		return err
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
-		return 0, fmt.Errorf("status %d", resp.StatusCode)
+		return fmt.Errorf("status %d", resp.StatusCode)
 	}
-	return time.Since(start), nil
+	return nil
 }
 
 func reportLatencies(b *testing.B, lat []time.Duration) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// concurrently runs req(i) for i in [0, n) on the given number of
+// goroutines and, when lat is not nil, records each call's time in lat[i].
+func concurrently(b *testing.B, workers, n int, lat []time.Duration, req func(i int) error) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				start := time.Now()
+				if err := req(i); err != nil {
+					b.Error(err)
+					return
+				}
+				if lat != nil {
+					lat[i] = time.Since(start)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // BenchmarkPodCreate: durable pod creates over HTTP, with 1 and 200
@@ -61,27 +87,11 @@ func BenchmarkPodCreate(b *testing.B) {
 			// past their first growth, every connection open.
 			createPods(b, c, url, "warm", clients, 2000)
 			lat := make([]time.Duration, b.N)
-			var next atomic.Int64
-			var wg sync.WaitGroup
 			b.ResetTimer()
 			start, cpu := time.Now(), testenv.CPUTime()
-			for range clients {
-				wg.Go(func() {
-					for {
-						i := next.Add(1) - 1
-						if i >= int64(b.N) {
-							return
-						}
-						d, err := post(c, url, benchPodJSON(fmt.Sprintf("pod-%07d", i)))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						lat[i] = d
-					}
-				})
-			}
-			wg.Wait()
+			concurrently(b, clients, b.N, lat, func(i int) error {
+				return post(c, url, benchPodJSON(fmt.Sprintf("pod-%07d", i)))
+			})
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
 			b.ReportMetric(float64((testenv.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 			reportLatencies(b, lat)
@@ -97,23 +107,9 @@ func fillPods(b *testing.B, srv *apiservertest.Server, n int) {
 // createPods creates n pods named prefix-0000000 on with the given number
 // of concurrent clients.
 func createPods(b *testing.B, c *http.Client, url, prefix string, clients, n int) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(n) {
-					return
-				}
-				if _, err := post(c, url, benchPodJSON(fmt.Sprintf("%s-%07d", prefix, i))); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
+	concurrently(b, clients, n, nil, func(i int) error {
+		return post(c, url, benchPodJSON(fmt.Sprintf("%s-%07d", prefix, i)))
+	})
 }
 
 // BenchmarkPodGet: GETs of single pods, 16 concurrent clients.
@@ -121,36 +117,18 @@ func BenchmarkPodGet(b *testing.B) {
 	srv := apiservertest.Start(b, nil)
 	fillPods(b, srv, 1000)
 	c := benchClient(16)
-	get := func(n int, lat []time.Duration) {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range 16 {
-			wg.Go(func() {
-				for {
-					i := next.Add(1) - 1
-					if i >= int64(n) {
-						return
-					}
-					start := time.Now()
-					resp, err := c.Get(fmt.Sprintf("%s/api/v1/namespaces/default/pods/pod-%07d", srv.URL, i%1000))
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if lat != nil {
-						lat[i] = time.Since(start)
-					}
-				}
-			})
+	get := func(i int) error {
+		resp, err := c.Get(fmt.Sprintf("%s/api/v1/namespaces/default/pods/pod-%07d", srv.URL, i%1000))
+		if err != nil {
+			return err
 		}
-		wg.Wait()
+		io.Copy(io.Discard, resp.Body)
+		return resp.Body.Close()
 	}
-	get(2000, nil) // steady state, as in BenchmarkPodCreate
+	concurrently(b, 16, 2000, nil, get) // steady state, as in BenchmarkPodCreate
 	lat := make([]time.Duration, b.N)
 	b.ResetTimer()
-	get(b.N, lat)
+	concurrently(b, 16, b.N, lat, get)
 	reportLatencies(b, lat)
 }
 
