@@ -35,31 +35,9 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wffc := storage.VolumeBindingWaitForFirstConsumer
-	if _, err := client.Resource[storage.StorageClass](e.Client).Create(ctx, &storage.StorageClass{ObjectMeta: meta.ObjectMeta{Name: "zonal"},
-		Provisioner: volumebinding.NotSupportedProvisioner, VolumeBindingMode: &wffc}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.Resource[core.PersistentVolume](e.Client).Create(ctx, &core.PersistentVolume{
-		ObjectMeta: meta.ObjectMeta{Name: "disk-b"},
-		Spec: core.PersistentVolumeSpec{
-			Capacity:               core.ResourceList{core.ResourceStorage: resource.MustParse("10Gi")},
-			AccessModes:            []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
-			StorageClassName:       "zonal",
-			PersistentVolumeSource: core.PersistentVolumeSource{HostPath: &core.HostPathVolumeSource{Path: "/disk"}},
-			NodeAffinity: &core.VolumeNodeAffinity{Required: &core.NodeSelector{NodeSelectorTerms: []core.NodeSelectorTerm{{
-				MatchExpressions: []core.NodeSelectorRequirement{{Key: pt.LabelZone, Operator: core.NodeSelectorOpIn, Values: []string{"b"}}}}}}},
-		}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	class := "zonal"
-	if _, err := client.Resource[core.PersistentVolumeClaim](e.Client).Namespace("default").Create(ctx, &core.PersistentVolumeClaim{
-		ObjectMeta: meta.ObjectMeta{Name: "data"},
-		Spec: core.PersistentVolumeClaimSpec{StorageClassName: &class, AccessModes: []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
-			Resources: core.VolumeResourceRequirements{Requests: core.ResourceList{core.ResourceStorage: resource.MustParse("1Gi")}}},
-	}, nil); err != nil {
-		t.Fatal(err)
-	}
+	createClass(t, e.Client, "zonal")
+	createVolume(t, e.Client, "disk-b", "zonal", "b", core.PersistentVolumeSource{HostPath: &core.HostPathVolumeSource{Path: "/disk"}})
+	createClaim(t, e.Client, "data", "zonal")
 	p := pt.MakePod("db").PVC("data").Req("100m", "").Obj()
 	p.UID = ""
 	pods := client.Resource[core.Pod](e.Client).Namespace("default")
@@ -107,11 +85,7 @@ func TestVolumeEventsRequeue(t *testing.T) {
 	if _, err := client.Resource[core.Node](e.Client).Create(ctx, n, nil); err != nil {
 		t.Fatal(err)
 	}
-	wffc := storage.VolumeBindingWaitForFirstConsumer
-	if _, err := client.Resource[storage.StorageClass](e.Client).Create(ctx, &storage.StorageClass{ObjectMeta: meta.ObjectMeta{Name: "local"},
-		Provisioner: volumebinding.NotSupportedProvisioner, VolumeBindingMode: &wffc}, nil); err != nil {
-		t.Fatal(err)
-	}
+	createClass(t, e.Client, "local")
 	pods := client.Resource[core.Pod](e.Client).Namespace("default")
 	p := pt.MakePod("db").PVC("data").Req("100m", "").Obj()
 	p.UID = ""
@@ -135,29 +109,11 @@ func TestVolumeEventsRequeue(t *testing.T) {
 	waitMessage(`0/1 nodes are available: persistentvolumeclaim "data" not found.`)
 
 	// The claim appears: the pod is retried, and now waits for a volume.
-	class := "local"
-	if _, err := client.Resource[core.PersistentVolumeClaim](e.Client).Namespace("default").Create(ctx, &core.PersistentVolumeClaim{
-		ObjectMeta: meta.ObjectMeta{Name: "data"},
-		Spec: core.PersistentVolumeClaimSpec{StorageClassName: &class, AccessModes: []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
-			Resources: core.VolumeResourceRequirements{Requests: core.ResourceList{core.ResourceStorage: resource.MustParse("1Gi")}}},
-	}, nil); err != nil {
-		t.Fatal(err)
-	}
+	createClaim(t, e.Client, "data", "local")
 	waitMessage("0/1 nodes are available: 1 node(s) didn't find available persistent volumes to bind.")
 
 	// A volume appears: the pod is retried and bound.
-	if _, err := client.Resource[core.PersistentVolume](e.Client).Create(ctx, &core.PersistentVolume{
-		ObjectMeta: meta.ObjectMeta{Name: "disk-a"},
-		Spec: core.PersistentVolumeSpec{
-			Capacity:               core.ResourceList{core.ResourceStorage: resource.MustParse("10Gi")},
-			AccessModes:            []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
-			StorageClassName:       "local",
-			PersistentVolumeSource: core.PersistentVolumeSource{Local: &core.LocalVolumeSource{Path: "/mnt/disk"}},
-			NodeAffinity: &core.VolumeNodeAffinity{Required: &core.NodeSelector{NodeSelectorTerms: []core.NodeSelectorTerm{{
-				MatchExpressions: []core.NodeSelectorRequirement{{Key: pt.LabelZone, Operator: core.NodeSelectorOpIn, Values: []string{"a"}}}}}}},
-		}}, nil); err != nil {
-		t.Fatal(err)
-	}
+	createVolume(t, e.Client, "disk-a", "local", "a", core.PersistentVolumeSource{Local: &core.LocalVolumeSource{Path: "/mnt/disk"}})
 	controllertest.Eventually(t, 15*time.Second, func() error {
 		p, err := pods.Get(ctx, "db")
 		if err != nil {
@@ -168,4 +124,45 @@ func TestVolumeEventsRequeue(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// createClass creates a WaitForFirstConsumer StorageClass without a
+// provisioner.
+func createClass(t *testing.T, c *client.Client, name string) {
+	t.Helper()
+	wffc := storage.VolumeBindingWaitForFirstConsumer
+	if _, err := client.Resource[storage.StorageClass](c).Create(t.Context(), &storage.StorageClass{ObjectMeta: meta.ObjectMeta{Name: name},
+		Provisioner: volumebinding.NotSupportedProvisioner, VolumeBindingMode: &wffc}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// createVolume creates a 10Gi ReadWriteOnce volume of class reachable from
+// the nodes of zone.
+func createVolume(t *testing.T, c *client.Client, name, class, zone string, src core.PersistentVolumeSource) {
+	t.Helper()
+	if _, err := client.Resource[core.PersistentVolume](c).Create(t.Context(), &core.PersistentVolume{
+		ObjectMeta: meta.ObjectMeta{Name: name},
+		Spec: core.PersistentVolumeSpec{
+			Capacity:               core.ResourceList{core.ResourceStorage: resource.MustParse("10Gi")},
+			AccessModes:            []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
+			StorageClassName:       class,
+			PersistentVolumeSource: src,
+			NodeAffinity: &core.VolumeNodeAffinity{Required: &core.NodeSelector{NodeSelectorTerms: []core.NodeSelectorTerm{{
+				MatchExpressions: []core.NodeSelectorRequirement{{Key: pt.LabelZone, Operator: core.NodeSelectorOpIn, Values: []string{zone}}}}}}},
+		}}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// createClaim creates a 1Gi ReadWriteOnce claim of class in "default".
+func createClaim(t *testing.T, c *client.Client, name, class string) {
+	t.Helper()
+	if _, err := client.Resource[core.PersistentVolumeClaim](c).Namespace("default").Create(t.Context(), &core.PersistentVolumeClaim{
+		ObjectMeta: meta.ObjectMeta{Name: name},
+		Spec: core.PersistentVolumeClaimSpec{StorageClassName: &class, AccessModes: []core.PersistentVolumeAccessMode{core.ReadWriteOnce},
+			Resources: core.VolumeResourceRequirements{Requests: core.ResourceList{core.ResourceStorage: resource.MustParse("1Gi")}}},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
 }
