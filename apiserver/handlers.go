@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"time"
@@ -109,7 +110,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info *Req
 	ctx := r.Context()
 	if info.Verb != "watch" {
 		var cancel context.CancelFunc
-		ctx, cancel = requestTimeout(ctx, r, s.cfg.RequestTimeout)
+		ctx, cancel = requestTimeout(ctx, info.Query, s.cfg.RequestTimeout)
 		defer cancel()
 	}
 	switch info.Verb {
@@ -135,9 +136,9 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info *Req
 }
 
 // requestTimeout honours ?timeout= (capped by the server's limit).
-func requestTimeout(ctx context.Context, r *http.Request, max time.Duration) (context.Context, context.CancelFunc) {
+func requestTimeout(ctx context.Context, q url.Values, max time.Duration) (context.Context, context.CancelFunc) {
 	d := max
-	if s := queryGet(r, "timeout"); s != "" {
+	if s := q.Get("timeout"); s != "" {
 		if t, err := time.ParseDuration(s); err == nil && t > 0 && t < d {
 			d = t
 		}
@@ -146,9 +147,9 @@ func requestTimeout(ctx context.Context, r *http.Request, max time.Duration) (co
 }
 
 // writeObject writes one object in the negotiated encoding.
-func (s *Server) writeObject(w http.ResponseWriter, r *http.Request, code int, g *registry, mt mediaType, obj meta.Object) {
+func (s *Server) writeObject(w http.ResponseWriter, q url.Values, code int, g *registry, mt mediaType, obj meta.Object) {
 	if mt == mediaTable {
-		t, err := s.tableFor(g, r, []meta.Object{obj}, meta.ListMeta{ResourceVersion: obj.GetObjectMeta().ResourceVersion})
+		t, err := s.tableFor(g, q, []meta.Object{obj}, meta.ListMeta{ResourceVersion: obj.GetObjectMeta().ResourceVersion})
 		if err != nil {
 			writeError(w, err)
 			return
@@ -168,7 +169,7 @@ func (s *Server) handleGet(ctx context.Context, w http.ResponseWriter, r *http.R
 	// with the store (a consistent read, as lists are), with the JSON it
 	// shares with lists and watch events: no decode, no encode. Other
 	// forms, and a cache that cannot answer, read the store.
-	if (mt == mediaJSON || mt == mediaYAML) && g.cache != nil && (r.URL.RawQuery == "" || !r.URL.Query().Has("resourceVersion")) {
+	if (mt == mediaJSON || mt == mediaYAML) && g.cache != nil && !info.Query.Has("resourceVersion") {
 		it, ok, err := g.cache.GetConsistent(ctx, g.key(info.Namespace, info.Name))
 		switch {
 		case err == nil && !ok:
@@ -189,11 +190,11 @@ func (s *Server) handleGet(ctx context.Context, w http.ResponseWriter, r *http.R
 		writeError(w, err)
 		return
 	}
-	s.writeObject(w, r, http.StatusOK, g, mt, obj)
+	s.writeObject(w, info.Query, http.StatusOK, g, mt, obj)
 }
 
 func (s *Server) handleList(ctx context.Context, w http.ResponseWriter, r *http.Request, g *registry, info *RequestInfo, mt mediaType) {
-	p, err := parseReadParams(r.URL.Query(), g.fieldLabels)
+	p, err := parseReadParams(info.Query, g.fieldLabels)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -230,7 +231,7 @@ func (s *Server) handleList(ctx context.Context, w http.ResponseWriter, r *http.
 		for i := range res.Items {
 			objs[i] = res.Items[i].Object
 		}
-		t, err := s.tableFor(g, r, objs, lm)
+		t, err := s.tableFor(g, info.Query, objs, lm)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -259,7 +260,7 @@ func (s *Server) handleCreate(ctx context.Context, w http.ResponseWriter, r *htt
 		writeError(w, err)
 		return
 	}
-	p, err := parseWriteParams(r.URL.Query())
+	p, err := parseWriteParams(info.Query)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -277,7 +278,7 @@ func (s *Server) handleCreate(ctx context.Context, w http.ResponseWriter, r *htt
 	for _, m := range warnings {
 		warn(w, m)
 	}
-	s.writeObject(w, r, http.StatusCreated, g, mt, obj)
+	s.writeObject(w, info.Query, http.StatusCreated, g, mt, obj)
 }
 
 func (s *Server) handleUpdate(ctx context.Context, w http.ResponseWriter, r *http.Request, g *registry, info *RequestInfo, mt mediaType, sub string) {
@@ -285,7 +286,7 @@ func (s *Server) handleUpdate(ctx context.Context, w http.ResponseWriter, r *htt
 		writeError(w, err)
 		return
 	}
-	p, err := parseWriteParams(r.URL.Query())
+	p, err := parseWriteParams(info.Query)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -312,7 +313,7 @@ func (s *Server) handleUpdate(ctx context.Context, w http.ResponseWriter, r *htt
 	for _, m := range warnings {
 		warn(w, m)
 	}
-	s.writeObject(w, r, http.StatusOK, g, mt, out)
+	s.writeObject(w, info.Query, http.StatusOK, g, mt, out)
 }
 
 // patchTypes maps PATCH content types to patch kinds.
@@ -329,7 +330,7 @@ func (s *Server) handlePatch(ctx context.Context, w http.ResponseWriter, r *http
 			fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got %q)", r.Header.Get("Content-Type"))))
 		return
 	}
-	p, err := parseWriteParams(r.URL.Query())
+	p, err := parseWriteParams(info.Query)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -380,7 +381,7 @@ func (s *Server) handlePatch(ctx context.Context, w http.ResponseWriter, r *http
 	for _, m := range warnings {
 		warn(w, m)
 	}
-	s.writeObject(w, r, http.StatusOK, g, mt, out)
+	s.writeObject(w, info.Query, http.StatusOK, g, mt, out)
 }
 
 // patchError maps patch failures as Kubernetes: unsupported types 415,
@@ -402,7 +403,7 @@ func patchError(err error, g *registry, name string) error {
 }
 
 // decodeDeleteOptions reads DeleteOptions from the body or the query.
-func decodeDeleteOptions(r *http.Request) (*meta.DeleteOptions, error) {
+func decodeDeleteOptions(r *http.Request, q url.Values) (*meta.DeleteOptions, error) {
 	opts := &meta.DeleteOptions{}
 	body, err := readBody(r)
 	if err != nil {
@@ -413,7 +414,6 @@ func decodeDeleteOptions(r *http.Request) (*meta.DeleteOptions, error) {
 			return nil, err
 		}
 	}
-	q := r.URL.Query()
 	if s := q.Get("gracePeriodSeconds"); s != "" {
 		var n int64
 		if _, err := fmt.Sscan(s, &n); err != nil {
@@ -437,7 +437,7 @@ func decodeDeleteOptions(r *http.Request) (*meta.DeleteOptions, error) {
 }
 
 func (s *Server) handleDelete(ctx context.Context, w http.ResponseWriter, r *http.Request, g *registry, info *RequestInfo, mt mediaType) {
-	opts, err := decodeDeleteOptions(r)
+	opts, err := decodeDeleteOptions(r, info.Query)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -451,16 +451,16 @@ func (s *Server) handleDelete(ctx context.Context, w http.ResponseWriter, r *htt
 	if !res.deleted && len(opts.DryRun) == 0 {
 		code = http.StatusAccepted
 	}
-	s.writeObject(w, r, code, g, mt, res.obj)
+	s.writeObject(w, info.Query, code, g, mt, res.obj)
 }
 
 func (s *Server) handleDeleteCollection(ctx context.Context, w http.ResponseWriter, r *http.Request, g *registry, info *RequestInfo, mt mediaType) {
-	p, err := parseReadParams(r.URL.Query(), g.fieldLabels)
+	p, err := parseReadParams(info.Query, g.fieldLabels)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	opts, err := decodeDeleteOptions(r)
+	opts, err := decodeDeleteOptions(r, info.Query)
 	if err != nil {
 		writeError(w, err)
 		return

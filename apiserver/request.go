@@ -3,6 +3,7 @@ package apiserver
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -29,6 +30,9 @@ type RequestInfo struct {
 	Name        string
 	// Parts are the path segments after the version.
 	Parts []string
+	// Query is the parsed query string (nil when there is none), parsed
+	// once for the filters and handlers that read it.
+	Query url.Values
 }
 
 type requestInfoKey struct{}
@@ -53,6 +57,9 @@ func RequestInfoFrom(ctx context.Context) (*RequestInfo, bool) {
 // "namespaces/{ns}/status" or "/finalize" its subresources.
 func parseRequestInfo(r *http.Request) *RequestInfo {
 	info := &RequestInfo{Path: r.URL.Path, Verb: lowerMethod(r.Method)}
+	if r.URL.RawQuery != "" {
+		info.Query = r.URL.Query()
+	}
 	parts := splitPath(r.URL.Path)
 	if len(parts) < 2 || (parts[0] != "api" && parts[0] != "apis") {
 		return info
@@ -123,20 +130,11 @@ func parseRequestInfo(r *http.Request) *RequestInfo {
 		}
 	}
 	if info.Verb == "list" || info.Verb == "get" {
-		if q := queryGet(r, "watch"); q == "true" || q == "1" {
+		if q := info.Query.Get("watch"); q == "true" || q == "1" {
 			info.Verb = "watch"
 		}
 	}
 	return info
-}
-
-// queryGet is r.URL.Query().Get(key) without parsing an empty query:
-// most requests have none, and a parse allocates.
-func queryGet(r *http.Request, key string) string {
-	if r.URL.RawQuery == "" {
-		return ""
-	}
-	return r.URL.Query().Get(key)
 }
 
 // lowerMethod is strings.ToLower(method), without an allocation for the

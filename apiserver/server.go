@@ -580,7 +580,7 @@ func (s *Server) withAuthorization(next http.Handler) http.Handler {
 			if info.Resource == "namespaces" && info.Name != "" {
 				a.Namespace = info.Name
 			}
-			if fs := queryGet(r, "fieldSelector"); fs != "" {
+			if fs := info.Query.Get("fieldSelector"); fs != "" {
 				if sel, err := fields.Parse(fs); err == nil {
 					a.FieldSelector = sel
 					if n, ok := sel.RequiresExactMatch("metadata.name"); ok && (info.Verb == "list" || info.Verb == "watch") && a.Name == "" {

@@ -24,7 +24,7 @@ func (s *Server) serveSubresource(w http.ResponseWriter, r *http.Request, info *
 		writeError(w, meta.NewStatus(http.StatusNotFound, meta.StatusReasonNotFound, "the server could not find the requested resource"))
 		return
 	}
-	ctx, cancel := requestTimeout(r.Context(), r, s.cfg.RequestTimeout)
+	ctx, cancel := requestTimeout(r.Context(), info.Query, s.cfg.RequestTimeout)
 	defer cancel()
 	sub := info.Subresource
 	verbs := subresourceInfo[sub].verbs
@@ -74,7 +74,7 @@ func (s *Server) handleFinalize(ctx context.Context, w http.ResponseWriter, r *h
 		writeError(w, err)
 		return
 	}
-	p, err := parseWriteParams(r.URL.Query())
+	p, err := parseWriteParams(info.Query)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -97,7 +97,7 @@ func (s *Server) handleFinalize(ctx context.Context, w http.ResponseWriter, r *h
 		writeError(w, err)
 		return
 	}
-	s.writeObject(w, r, http.StatusOK, g, mt, out)
+	s.writeObject(w, info.Query, http.StatusOK, g, mt, out)
 }
 
 // scaleOf reads the Scale of an object with spec.replicas, spec.selector
@@ -171,7 +171,7 @@ func (s *Server) handleScale(ctx context.Context, w http.ResponseWriter, r *http
 		writeJSON(w, http.StatusOK, mt, sc)
 		return
 	}
-	p, err := parseWriteParams(r.URL.Query())
+	p, err := parseWriteParams(info.Query)
 	if err != nil {
 		writeError(w, err)
 		return

@@ -1,7 +1,7 @@
 package apiserver
 
 import (
-	"net/http"
+	"net/url"
 
 	"github.com/spar-dev/spar/api/meta"
 	"github.com/spar-dev/spar/apiserver/table"
@@ -33,8 +33,8 @@ func (g *registry) newPrinter() table.Printer {
 
 // tableFor renders objects as the meta.k8s.io Table kubectl's human output
 // asks for.
-func (s *Server) tableFor(g *registry, r *http.Request, objs []meta.Object, lm meta.ListMeta) (*meta.Table, error) {
-	inc, err := table.ParseIncludeObject(r.URL.Query().Get("includeObject"))
+func (s *Server) tableFor(g *registry, q url.Values, objs []meta.Object, lm meta.ListMeta) (*meta.Table, error) {
+	inc, err := table.ParseIncludeObject(q.Get("includeObject"))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/spar-dev/spar/api/fields"
@@ -18,7 +19,7 @@ import (
 // {"type":"ADDED","object":{...}}, chunked, until the client goes away,
 // timeoutSeconds pass, or the watcher ends.
 func (s *Server) handleWatch(ctx context.Context, w http.ResponseWriter, r *http.Request, g *registry, info *RequestInfo, mt mediaType) {
-	p, err := parseReadParams(r.URL.Query(), g.fieldLabels)
+	p, err := parseReadParams(info.Query, g.fieldLabels)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -88,7 +89,7 @@ func (s *Server) handleWatch(ctx context.Context, w http.ResponseWriter, r *http
 	if flusher != nil {
 		flusher.Flush()
 	}
-	enc := &frameEncoder{s: s, g: g, r: r, table: mt == mediaTable, partial: mt == mediaPartial}
+	enc := &frameEncoder{s: s, g: g, q: info.Query, table: mt == mediaTable, partial: mt == mediaPartial}
 	var buf bytes.Buffer
 	for {
 		evs, err := wa.Next(ctx)
@@ -135,7 +136,7 @@ func (s *Server) handleWatch(ctx context.Context, w http.ResponseWriter, r *http
 type frameEncoder struct {
 	s       *Server
 	g       *registry
-	r       *http.Request
+	q       url.Values // the request's query
 	table   bool
 	partial bool
 	// columnsSent: only the first table frame carries column definitions.
@@ -150,7 +151,7 @@ func (e *frameEncoder) encode(buf *bytes.Buffer, ev *watch.Event) error {
 	var obj []byte
 	var err error
 	if e.table {
-		t, terr := e.s.tableFor(e.g, e.r, []meta.Object{ev.Object}, meta.ListMeta{ResourceVersion: ev.Object.GetObjectMeta().ResourceVersion})
+		t, terr := e.s.tableFor(e.g, e.q, []meta.Object{ev.Object}, meta.ListMeta{ResourceVersion: ev.Object.GetObjectMeta().ResourceVersion})
 		if terr != nil {
 			return terr
 		}
