@@ -155,6 +155,13 @@ func NameTerm(op core.NodeSelectorOperator, names ...string) core.NodeSelectorTe
 		{Key: "metadata.name", Operator: op, Values: names}}}
 }
 
+// Ready adds the Ready condition a kubelet reports, for tests that run
+// nodes through the real scheduler and its informers.
+func (w *NodeWrapper) Ready() *NodeWrapper {
+	w.n.Status.Conditions = append(w.n.Status.Conditions, core.NodeCondition{Type: core.NodeReady, Status: core.ConditionTrue})
+	return w
+}
+
 // Unschedulable sets spec.unschedulable (kubectl cordon).
 func (w *NodeWrapper) Unschedulable() *NodeWrapper {
 	w.n.Spec.Unschedulable = true

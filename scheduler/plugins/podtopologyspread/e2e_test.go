@@ -25,8 +25,7 @@ func TestEndToEnd(t *testing.T) {
 	ctx := t.Context()
 	zoneOf := map[string]string{}
 	for i, z := range []string{"a", "a", "b", "b", "c", "c"} {
-		n := pt.MakeNode(fmt.Sprintf("n%d", i)).Zone(z).Capacity("4", "16Gi", "110").Obj()
-		n.Status.Conditions = []core.NodeCondition{{Type: core.NodeReady, Status: core.ConditionTrue}}
+		n := pt.MakeNode(fmt.Sprintf("n%d", i)).Zone(z).Capacity("4", "16Gi", "110").Ready().Obj()
 		if _, err := client.Resource[core.Node](e.Client).Create(ctx, n, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -23,8 +23,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	e.Start()
 	ctx := t.Context()
-	n := pt.MakeNode("n1").Capacity("4", "16Gi", "110").Obj()
-	n.Status.Conditions = []core.NodeCondition{{Type: core.NodeReady, Status: core.ConditionTrue}}
+	n := pt.MakeNode("n1").Capacity("4", "16Gi", "110").Ready().Obj()
 	if _, err := client.Resource[core.Node](e.Client).Create(ctx, n, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -29,8 +29,7 @@ func TestEndToEnd(t *testing.T) {
 	e.Start()
 	ctx := t.Context()
 	for _, z := range []string{"a", "b"} {
-		n := pt.MakeNode("node-"+z).Zone(z).Capacity("4", "16Gi", "110").Obj()
-		n.Status.Conditions = []core.NodeCondition{{Type: core.NodeReady, Status: core.ConditionTrue}}
+		n := pt.MakeNode("node-"+z).Zone(z).Capacity("4", "16Gi", "110").Ready().Obj()
 		if _, err := client.Resource[core.Node](e.Client).Create(ctx, n, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -80,8 +79,7 @@ func TestVolumeEventsRequeue(t *testing.T) {
 	}
 	e.Start()
 	ctx := t.Context()
-	n := pt.MakeNode("node-a").Zone("a").Capacity("4", "16Gi", "110").Obj()
-	n.Status.Conditions = []core.NodeCondition{{Type: core.NodeReady, Status: core.ConditionTrue}}
+	n := pt.MakeNode("node-a").Zone("a").Capacity("4", "16Gi", "110").Ready().Obj()
 	if _, err := client.Resource[core.Node](e.Client).Create(ctx, n, nil); err != nil {
 		t.Fatal(err)
 	}
